@@ -1,0 +1,65 @@
+from django.contrib import admin, messages
+from django.contrib.admin.sites import AdminSite
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import ApiToken, Profile
+from .services import token_create
+
+
+def _administrators_only(request: HttpRequest) -> bool:
+    """The admin site is the administrators' tool; officials record progress in the dashboard and the API,
+    where accounts.policy scopes them to their states."""
+    return request.user.is_active and request.user.is_superuser
+
+
+AdminSite.has_permission = staticmethod(_administrators_only)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "acts_for"]
+    search_fields = ["user__username", "user__email", "states__alpha3", "states__short_name"]
+    list_filter = ["states"]
+    autocomplete_fields = ["user", "states"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
+        return super().get_queryset(request).select_related("user").prefetch_related("states")
+
+    @admin.display(description="acts for")
+    def acts_for(self, profile: Profile) -> str:
+        return ", ".join(state.alpha3 for state in profile.states.all()) or "—"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "name", "scope", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "user__username"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke"]
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> list[str]:
+        if obj is None:
+            return ["user", "name", "scope", "expires_at"]
+        return ["user", "name", "scope", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> list[str]:
+        return self.readonly_fields + (["user", "scope"] if obj else [])
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: object, change: bool) -> None:
+        if change:
+            obj.save()
+            return
+        token, key = token_create(user=obj.user, scope=obj.scope, name=obj.name)
+        if obj.expires_at:
+            ApiToken.objects.filter(pk=token.pk).update(expires_at=obj.expires_at)
+        obj.pk = token.pk
+        messages.warning(request, f"The token's key, shown this once: {key}")
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        messages.success(request, f"Revoked {count} token(s).")

@@ -1,0 +1,48 @@
+"""Statuses and kinds of the negotiation domain (shared/docs/DOMAIN.md)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    TALKS_AGREED = "talks_agreed", _("talks agreed")
+    NEGOTIATING = "negotiating", _("negotiating")
+    SUSPENDED = "suspended", _("suspended")
+    AGREED_IN_PRINCIPLE = "agreed_in_principle", _("agreed in principle")
+    SIGNED = "signed", _("signed")
+    IN_FORCE = "in_force", _("in force")
+    TERMINATED = "terminated", _("terminated")
+    ABANDONED = "abandoned", _("abandoned")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: 'July 2014' is stored as 2014-07-01 with precision month."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class MilestoneKind(models.TextChoices):
+    ROUND = "round", _("negotiation round")
+    TEXT_REVIEW = "text_review", _("review of the text")
+    TARGET_CONCLUSION = "target_conclusion", _("target for conclusion")
+    SIGNATURE = "signature", _("signature")
+    PARLIAMENTARY = "parliamentary", _("parliamentary step")
+    EXCHANGE_OF_NOTES = "exchange_of_notes", _("exchange of notes")
+    ENTRY_INTO_FORCE = "entry_into_force", _("entry into force")
+    OTHER = "other", _("other")
+
+
+class MilestoneStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")

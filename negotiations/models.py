@@ -1,0 +1,373 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parties.models import State
+from raa_tracker.models import TimestampedModel
+
+from .choices import ApprovalStatus, DatePrecision, MilestoneKind, MilestoneStatus, Status
+
+language_code_validator = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", _("Enter a language code such as 'en', 'ja' or 'pt-BR'.")
+)
+
+
+class Source(TimestampedModel):
+    """Published evidence for a fact: events, rounds and milestones cite it."""
+
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    published_on = models.DateField(_("publication date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=16, default="en", validators=[language_code_validator])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["publisher", "title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="source_url_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title}"
+
+
+class AgreementType(TimestampedModel):
+    """A kind of agreement: RAA, SOFA, ACSA, ..."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9-]*$", _("Use capital letters, digits and hyphens."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("agreement type")
+        verbose_name_plural = _("agreement types")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Agreement(TimestampedModel):
+    """An agreement between two or more parties, followed from proposal to entry into force.
+
+    `status` and `status_since` are derived from the event log by
+    `services.agreement_transition` in the same transaction; never set them by hand.
+    """
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    type = models.ForeignKey(AgreementType, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("type"))
+    summary = models.TextField(_("summary"), blank=True)
+    parties = models.ManyToManyField(State, through="Participation", related_name="agreements")
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, null=True, blank=True, editable=False)
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    entry_into_force_scheduled_on = models.DateField(
+        _("scheduled entry into force"),
+        null=True,
+        blank=True,
+        help_text=_("Fixed by the exchange of notes; on this date the agreement moves to in force."),
+    )
+    target_conclusion_on = models.DateField(_("target date for conclusion"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__isnull=True) | models.Q(status__in=Status.values),
+                name="agreement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__isnull=True, status_since__isnull=True)
+                | models.Q(status__isnull=False, status_since__isnull=False),
+                name="agreement_status_since_with_status",
+            ),
+        ]
+        indexes = [
+            # Dashboard and API: agreements filtered by status (and type), e.g. ?status=negotiating&type=RAA.
+            models.Index(fields=["status", "type"], name="agreement_status_type_idx"),
+            # Reminder sweep: signed agreements whose scheduled entry into force is due.
+            models.Index(
+                fields=["entry_into_force_scheduled_on"],
+                condition=models.Q(status=Status.SIGNED),
+                name="agreement_eif_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:negotiations_agreement_change", args=[self.pk])
+
+
+class Participation(TimestampedModel):
+    """One party's own steps in an agreement: signature, domestic approval, entry into force."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="participations")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations", verbose_name=_("state"))
+    signed_on = models.DateField(_("date of signature"), null=True, blank=True)
+    approval_status = models.CharField(
+        _("domestic approval"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    approval_body = models.CharField(_("approving body"), max_length=200, blank=True, help_text=_("e.g. Diet, Senate"))
+    approval_submitted_on = models.DateField(_("submitted for approval on"), null=True, blank=True)
+    approval_decided_on = models.DateField(_("approval decided on"), null=True, blank=True)
+    approval_decided_precision = models.CharField(
+        _("precision of the decision date"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    entry_into_force_on = models.DateField(_("entry into force for this party"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="participations")
+
+    class Meta:
+        ordering = ["agreement", "state__short_name"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "state"],
+                name="participation_one_per_state",
+                violation_error_message=_("This state is already a party to the agreement."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval_status__in=ApprovalStatus.values), name="participation_approval_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval_decided_on__isnull=True)
+                | models.Q(approval_submitted_on__isnull=True)
+                | models.Q(approval_decided_on__gte=models.F("approval_submitted_on")),
+                name="participation_decision_after_submission",
+                violation_error_message=_("The decision cannot come before the submission."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approval_decided_on__isnull=True)
+                | models.Q(approval_status__in=[ApprovalStatus.APPROVED, ApprovalStatus.REJECTED]),
+                name="participation_decision_date_needs_decision",
+                violation_error_message=_("A decision date needs the approval status approved or rejected."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} in {self.agreement}"
+
+    def clean(self) -> None:
+        if self.approval_decided_on and self.approval_status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+            raise ValidationError(
+                {"approval_decided_on": _("A decision date needs the approval status approved or rejected.")}
+            )
+        if (
+            self.approval_submitted_on
+            and self.approval_decided_on
+            and self.approval_decided_on < self.approval_submitted_on
+        ):
+            raise ValidationError({"approval_decided_on": _("The decision cannot come before the submission.")})
+
+
+class NegotiationRound(TimestampedModel):
+    """A numbered round of formal negotiations between the delegations."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("number"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty for a one-day round."))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="hosted_rounds", verbose_name=_("host")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds")
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("negotiation round")
+        verbose_name_plural = _("negotiation rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="round_number_unique_per_agreement",
+                violation_error_message=_("This agreement already has a round with this number."),
+            ),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="round_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="round_ends_after_start",
+                violation_error_message=_("A round cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: round {self.number}"
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A round cannot end before it starts.")})
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def open(self) -> "MilestoneQuerySet":
+        return self.filter(status=MilestoneStatus.PLANNED)
+
+    def overdue(self, today: datetime.date | None = None) -> "MilestoneQuerySet":
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class Milestone(TimestampedModel):
+    """Something expected on a date: a planned round, a target, a signature, a vote.
+
+    Overdue is derived: the due date has passed and it is still planned.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("kind"), max_length=24, choices=MilestoneKind.choices, default=MilestoneKind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    due_on = models.DateField(_("due on"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_milestones",
+        verbose_name=_("owner"),
+    )
+    responsible_party = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible party")
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="milestones")
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MilestoneStatus.values), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed_on__isnull=True) | models.Q(status=MilestoneStatus.DONE),
+                name="milestone_completion_only_when_done",
+                violation_error_message=_("Only a milestone that is done has a completion date."),
+            ),
+        ]
+        indexes = [
+            # Reminder sweep and dashboard: open milestones by due date (due soon, overdue).
+            models.Index(
+                fields=["due_on"], condition=models.Q(status=MilestoneStatus.PLANNED), name="milestone_open_due_idx"
+            ),
+            # Agreement page: an agreement's milestones in date order.
+            models.Index(fields=["agreement", "due_on"], name="milestone_agreement_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.completed_on and self.status != MilestoneStatus.DONE:
+            raise ValidationError({"completed_on": _("Only a milestone that is done has a completion date.")})
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.status == MilestoneStatus.PLANNED and self.due_on < (today or timezone.localdate())
+
+
+class StatusEvent(models.Model):
+    """One change of an agreement's status: the log that the current status is computed from.
+
+    Events are never edited or deleted. A wrong entry is mended by a correction
+    (an administrator's new event that names the wrong one and a reason); the
+    wrong entry stays in the history but no longer counts. A correction
+    without a status retracts the wrong entry.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, blank=True)
+    effective_on = models.DateField(_("effective date"))
+    date_precision = models.CharField(
+        _("precision of the date"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values) | models.Q(status="", corrects__isnull=False),
+                name="event_status_valid",
+                violation_error_message=_("Choose a status; only a correction may leave it empty (a retraction)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True, correction_reason="")
+                | (models.Q(corrects__isnull=False) & ~models.Q(correction_reason="")),
+                name="event_correction_has_reason",
+                violation_error_message=_("A correction names the wrong entry and says why; other entries do neither."),
+            ),
+        ]
+        indexes = [
+            # Agreement history and lifecycle replay: an agreement's events in date order.
+            models.Index(fields=["agreement", "effective_on", "id"], name="event_agreement_date_idx"),
+            # Overview and change feed: recent status changes across all agreements.
+            models.Index(fields=["-effective_on", "-id"], name="event_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.get_status_display() or _('retraction')} on {self.effective_on}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        return self.recorded_at
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        return self.recorded_at
