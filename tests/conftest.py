@@ -1,0 +1,78 @@
+"""Shared fixtures: the seeded record (loaded once per run) and the personas of STYLE.md."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from accounts.services import profile_for
+from negotiations.models import Agreement
+from negotiations.seed import load_record
+from parties.models import State
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need_service(reason: str) -> None:
+    """Skip on a newcomer's machine when a service is missing; in CI a missing service is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: services must be present)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
+    with django_db_blocker.unblock():
+        load_record()
+
+
+@pytest.fixture
+def on_postgres() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only behaviour; run with DATABASE_URL=postgres://… (see README)")
+
+
+def _user(username: str, states: list[str] = (), superuser: bool = False) -> object:
+    user = get_user_model().objects.create_user(
+        username=username, password="pw", email=f"{username}@example.org", is_superuser=superuser, is_staff=superuser
+    )
+    if states:
+        profile_for(user).states.add(*State.objects.filter(alpha3__in=states))
+    return user
+
+
+@pytest.fixture
+def analyst(db: None) -> object:
+    return _user("analyst")
+
+
+@pytest.fixture
+def official_jp(db: None) -> object:
+    return _user("official-jp", ["JPN"])
+
+
+@pytest.fixture
+def official_fr(db: None) -> object:
+    return _user("official-fr", ["FRA"])
+
+
+@pytest.fixture
+def administrator(db: None) -> object:
+    return _user("admin", superuser=True)
+
+
+@pytest.fixture
+def japan_australia(db: None) -> Agreement:
+    return Agreement.objects.get(slug="japan-australia-raa")
+
+
+@pytest.fixture
+def france_japan(db: None) -> Agreement:
+    return Agreement.objects.get(slug="france-japan-raa")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Hashing is PBKDF2 in production; tests need no key stretching."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,204 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from negotiations.choices import MilestoneStatus, Status
+from negotiations.lifecycle import TransitionRefused
+from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, StatusEvent
+from negotiations.services import (
+    agreement_create,
+    agreement_transition,
+    agreement_update,
+    milestone_complete,
+    round_record,
+)
+from parties.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+def test_official_records_status_change_on_own_agreement(official_fr: object, france_japan: Agreement) -> None:
+    event = agreement_transition(
+        actor=official_fr, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 6, 1)
+    )
+    france_japan.refresh_from_db()
+    assert france_japan.status == Status.NEGOTIATING
+    assert event.recorded_by == official_fr and event.recorded_at is not None
+
+
+def test_official_cannot_change_foreign_agreement(official_fr: object, japan_australia: Agreement) -> None:
+    count = japan_australia.events.count()
+    with pytest.raises(PermissionDenied, match="FRA, which is not a party"):
+        agreement_transition(
+            actor=official_fr,
+            agreement=japan_australia,
+            status=Status.TERMINATED,
+            effective_on=datetime.date(2025, 1, 1),
+        )
+    with pytest.raises(PermissionDenied):
+        round_record(actor=official_fr, agreement=japan_australia, number=9, starts_on=datetime.date(2020, 1, 1))
+    with pytest.raises(PermissionDenied):
+        agreement_update(actor=official_fr, agreement=japan_australia, summary="changed")
+    japan_australia.refresh_from_db()
+    assert japan_australia.events.count() == count and japan_australia.status == Status.IN_FORCE
+    assert japan_australia.summary == "Japan's first Reciprocal Access Agreement."
+
+
+def test_analyst_cannot_record_anything(analyst: object, france_japan: Agreement) -> None:
+    with pytest.raises(PermissionDenied):
+        agreement_transition(
+            actor=analyst, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 6, 1)
+        )
+
+
+def test_official_creates_agreement_only_with_own_state(official_jp: object) -> None:
+    raa = AgreementType.objects.get(code="RAA")
+    with pytest.raises(PermissionDenied, match="include one of the states you act for"):
+        agreement_create(
+            actor=official_jp, title="X", slug="x", type=raa, parties=State.objects.filter(alpha3__in=["FRA", "DEU"])
+        )
+    created = agreement_create(
+        actor=official_jp,
+        title="Germany–Japan RAA",
+        slug="germany-japan-raa",
+        type=raa,
+        parties=State.objects.filter(alpha3__in=["DEU", "JPN"]),
+    )
+    assert sorted(created.parties.values_list("alpha3", flat=True)) == ["DEU", "JPN"]
+    assert created.status is None
+
+
+def test_agreement_needs_two_parties() -> None:
+    with pytest.raises(ValidationError) as error:
+        agreement_create(
+            actor=None,
+            title="Solo",
+            slug="solo",
+            type=AgreementType.objects.get(code="RAA"),
+            parties=State.objects.filter(alpha3="JPN"),
+        )
+    assert "at least two parties" in error.value.message_dict["parties"][0]
+    assert not Agreement.objects.filter(slug="solo").exists()
+
+
+def test_status_cannot_be_set_by_update(administrator: object, france_japan: Agreement) -> None:
+    with pytest.raises(ValidationError) as error:
+        agreement_update(actor=administrator, agreement=france_japan, status=Status.SIGNED)
+    assert "status" in error.value.message_dict
+
+
+def test_correction_by_administrator_keeps_the_wrong_entry_visible(
+    administrator: object, official_jp: object, france_japan: Agreement
+) -> None:
+    wrong = agreement_transition(
+        actor=official_jp, agreement=france_japan, status=Status.SIGNED, effective_on=datetime.date(2024, 9, 1)
+    )
+    with pytest.raises(PermissionDenied):
+        agreement_transition(
+            actor=official_jp,
+            agreement=france_japan,
+            status=Status.NEGOTIATING,
+            effective_on=datetime.date(2024, 9, 1),
+            corrects=wrong,
+            correction_reason="typo",
+        )
+    fix = agreement_transition(
+        actor=administrator,
+        agreement=france_japan,
+        status=Status.NEGOTIATING,
+        effective_on=datetime.date(2024, 9, 1),
+        corrects=wrong,
+        correction_reason="Talks continue; nothing was signed.",
+    )
+    france_japan.refresh_from_db()
+    assert france_japan.status == Status.NEGOTIATING
+    assert StatusEvent.objects.filter(pk=wrong.pk).exists()
+    assert fix.is_correction and wrong.correction == fix
+    # The same entry cannot be corrected twice.
+    with pytest.raises(ValidationError):
+        agreement_transition(
+            actor=administrator,
+            agreement=france_japan,
+            status=Status.PROPOSED,
+            effective_on=datetime.date(2024, 9, 1),
+            corrects=wrong,
+            correction_reason="again",
+        )
+
+
+def test_retraction_removes_a_wrong_entry_from_the_status(administrator: object, france_japan: Agreement) -> None:
+    wrong = agreement_transition(
+        actor=None, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 9, 1)
+    )
+    agreement_transition(
+        actor=administrator,
+        agreement=france_japan,
+        status="",
+        effective_on=datetime.date(2024, 9, 1),
+        corrects=wrong,
+        correction_reason="Recorded on the wrong agreement.",
+    )
+    france_japan.refresh_from_db()
+    assert (france_japan.status, france_japan.status_since) == (Status.TALKS_AGREED, datetime.date(2024, 5, 2))
+
+
+def test_correction_needs_a_reason(administrator: object, france_japan: Agreement) -> None:
+    wrong = france_japan.events.get()
+    with pytest.raises(ValidationError) as error:
+        agreement_transition(
+            actor=administrator,
+            agreement=france_japan,
+            status=Status.PROPOSED,
+            effective_on=wrong.effective_on,
+            corrects=wrong,
+            correction_reason="",
+        )
+    assert "correction_reason" in error.value.message_dict
+
+
+def test_correction_that_leaves_an_invalid_history_is_refused(
+    administrator: object, japan_australia: Agreement
+) -> None:
+    signed = japan_australia.events.get(status=Status.SIGNED)
+    with pytest.raises(TransitionRefused):
+        # Replacing the signature by an abandonment would leave "in force" after "abandoned".
+        agreement_transition(
+            actor=administrator,
+            agreement=japan_australia,
+            status=Status.ABANDONED,
+            effective_on=signed.effective_on,
+            corrects=signed,
+            correction_reason="test",
+        )
+    assert not hasattr(StatusEvent.objects.get(pk=signed.pk), "correction")
+
+
+def test_round_that_ends_before_it_starts_is_refused_beside_the_field(
+    official_jp: object, france_japan: Agreement
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        round_record(
+            actor=official_jp,
+            agreement=france_japan,
+            number=1,
+            starts_on=datetime.date(2024, 6, 2),
+            ends_on=datetime.date(2024, 6, 1),
+        )
+    assert error.value.message_dict["ends_on"] == ["A round cannot end before it starts."]
+    assert not NegotiationRound.objects.filter(agreement=france_japan).exists()
+
+
+def test_duplicate_round_number_is_refused(official_jp: object) -> None:
+    japan_uk = Agreement.objects.get(slug="japan-uk-raa")
+    with pytest.raises(ValidationError) as error:
+        round_record(actor=official_jp, agreement=japan_uk, number=1, starts_on=datetime.date(2021, 11, 1))
+    assert "already has a round with this number" in str(error.value)
+
+
+def test_milestone_done_is_no_longer_overdue(official_fr: object, france_japan: Agreement) -> None:
+    milestone = france_japan.milestones.get()
+    assert milestone.is_overdue()
+    milestone_complete(actor=official_fr, milestone=milestone, completed_on=datetime.date(2025, 1, 5))
+    assert not Milestone.objects.overdue().filter(pk=milestone.pk).exists()
+    assert Milestone.objects.get(pk=milestone.pk).status == MilestoneStatus.DONE
