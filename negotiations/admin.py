@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -133,6 +134,7 @@ class AgreementTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "language", "url"]
     list_filter = ["publisher", "language"]
     search_fields = ["title", "publisher", "url"]

@@ -21,9 +21,3 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": Milestone.objects.overdue().select_related("agreement"),
     }
     return render(request, "negotiations/overview.html", context)
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and docker-compose health checks: the app answers and reaches its database."""
-    Agreement.objects.exists()
-    return HttpResponse("ok", content_type="text/plain")

@@ -5,6 +5,5 @@ from negotiations import views
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,78 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import ApiToken, TokenScope
+from accounts.services import token_authenticate, token_create, token_revoke
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_token", *args, stdout=out, stderr=err)
+    return out.getvalue().strip(), err.getvalue()
+
+
+def _all_text_in_database() -> str:
+    """Every value of every table, as text: a stand-in for a database dump."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            chunks.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(chunks)
+
+
+def test_command_prints_key_once_and_stores_only_a_digest(official_jp: object) -> None:
+    key, notice = _create("official-jp", "--write", "--expires-days", "30")
+    assert key.startswith("raa_") and len(key) > 40
+    assert "Shown once" in notice and "scope write" in notice
+    token = ApiToken.objects.get(user=official_jp)
+    assert token.scope == TokenScope.WRITE
+    assert token.digest == ApiToken.digest_of(key) and key not in token.digest
+    assert abs(token.expires_at - (timezone.now() + datetime.timedelta(days=30))) < datetime.timedelta(minutes=1)
+    assert key not in _all_text_in_database()
+    assert key[len("raa_") + 6 :] not in _all_text_in_database()
+
+
+def test_read_only_by_default(analyst: object) -> None:
+    _create("analyst")
+    assert ApiToken.objects.get(user=analyst).scope == TokenScope.READ
+
+
+def test_unknown_user_and_bad_expiry_are_refused(analyst: object) -> None:
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        _create("nobody")
+    with pytest.raises(CommandError, match="at least 1"):
+        _create("analyst", "--expires-days", "0")
+    assert not ApiToken.objects.exists()
+
+
+def test_authenticate_accepts_a_usable_key_and_records_use(analyst: object) -> None:
+    token, key = token_create(user=analyst)
+    found = token_authenticate(key)
+    assert found == token and found.last_used_at is not None
+    assert token_authenticate(key + "x") is None
+    assert token_authenticate("not-a-token") is None
+
+
+def test_expired_and_revoked_tokens_are_refused(analyst: object) -> None:
+    expired, expired_key = token_create(user=analyst, expires_in=datetime.timedelta(seconds=-1))
+    revoked, revoked_key = token_create(user=analyst)
+    token_revoke(token=revoked)
+    assert token_authenticate(expired_key) is None
+    assert token_authenticate(revoked_key) is None
+    assert revoked.revoked_at is not None
+
+
+def test_token_of_deactivated_user_is_refused(analyst: object) -> None:
+    _, key = token_create(user=analyst)
+    analyst.is_active = False
+    analyst.save()
+    assert token_authenticate(key) is None
