@@ -12,6 +12,8 @@ from .models import Agreement, AgreementType, Milestone, NegotiationRound, Parti
 
 
 class ParticipationInline(admin.StackedInline):
+    """The parties; an agreement has at least two."""
+
     model = Participation
     extra = 0
     min_num = 2
@@ -25,6 +27,9 @@ class ParticipationInline(admin.StackedInline):
         "note",
         "source",
     ]
+
+    def get_formset(self, request: HttpRequest, obj: Agreement | None = None, **kwargs: object) -> type:
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
 class RoundInline(admin.TabularInline):
@@ -85,6 +90,11 @@ class AgreementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return super().get_queryset(request).select_related("type")
+
+    def save_model(self, request: HttpRequest, obj: Agreement, form: object, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("status change"))
     def record_status_change(self, agreement: Agreement) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,14 @@ from .models import Agreement, AgreementType, Milestone, NegotiationRound, Parti
 def _check(actor: object, action: Action, obj: object) -> None:
     if actor is not None:
         policy.require(actor, action, obj)
+
+
+def _save(actor: object, action: Action, obj: Model) -> Model:
+    """The common end of a single-row write: the policy, the model's own rules, then the row."""
+    _check(actor, action, obj)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def _recorder(actor: object) -> object:
@@ -73,9 +82,7 @@ def agreement_update(*, actor: object, agreement: Agreement, **fields: object) -
         raise ValidationError({name: _("Change the status by recording a status change.") for name in forbidden})
     for name, value in fields.items():
         setattr(agreement, name, value)
-    agreement.full_clean()
-    agreement.save()
-    return agreement
+    return _save(actor, Action.CHANGE, agreement)
 
 
 def _counting_steps(agreement: Agreement, excluding: StatusEvent | None) -> list[lifecycle.Step]:
@@ -222,7 +229,6 @@ def source_record(
     published_on: datetime.date | None = None,
     language: str = "en",
 ) -> Source:
-    _check(actor, Action.CREATE, Source)
     source = Source(
         title=title,
         publisher=publisher,
@@ -231,9 +237,7 @@ def source_record(
         language=language,
         created_by=_recorder(actor),
     )
-    source.full_clean()
-    source.save()
-    return source
+    return _save(actor, Action.CREATE, source)
 
 
 def round_record(
@@ -241,36 +245,24 @@ def round_record(
 ) -> NegotiationRound:
     """Record a negotiation round (number unique per agreement; it cannot end before it starts)."""
     negotiation_round = NegotiationRound(agreement=agreement, number=number, starts_on=starts_on, **fields)
-    _check(actor, Action.CREATE, negotiation_round)
-    negotiation_round.full_clean()
-    negotiation_round.save()
-    return negotiation_round
+    return _save(actor, Action.CREATE, negotiation_round)
 
 
 def milestone_record(
     *, actor: object, agreement: Agreement, title: str, due_on: datetime.date, **fields: object
 ) -> Milestone:
-    milestone = Milestone(agreement=agreement, title=title, due_on=due_on, **fields)
-    _check(actor, Action.CREATE, milestone)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return _save(actor, Action.CREATE, Milestone(agreement=agreement, title=title, due_on=due_on, **fields))
 
 
 def milestone_complete(*, actor: object, milestone: Milestone, completed_on: datetime.date) -> Milestone:
-    _check(actor, Action.CHANGE, milestone)
     milestone.status = MilestoneStatus.DONE
     milestone.completed_on = completed_on
-    milestone.full_clean()
-    milestone.save()
-    return milestone
+    return _save(actor, Action.CHANGE, milestone)
 
 
 def participation_update(*, actor: object, participation: Participation, **fields: object) -> Participation:
     """Change one party's own steps (signature, domestic approval, entry into force)."""
-    _check(actor, Action.CHANGE, participation)
+    _check(actor, Action.CHANGE, participation)  # before the change: may they touch this row at all?
     for name, value in fields.items():
         setattr(participation, name, value)
-    participation.full_clean()
-    participation.save()
-    return participation
+    return _save(actor, Action.CHANGE, participation)

@@ -65,3 +65,38 @@ def test_admin_cannot_edit_or_delete_an_event(client: Client, administrator: obj
     delete = client.post(reverse("admin:negotiations_statusevent_delete", args=[event.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert StatusEvent.objects.filter(pk=event.pk, note=event.note).exists()
+
+
+def test_admin_adds_an_agreement_with_two_parties_and_no_status(client: Client, administrator: object) -> None:
+    from negotiations.models import AgreementType
+    from parties.models import State
+
+    client.force_login(administrator)
+    data = {
+        "title": "Germany–Japan RAA",
+        "slug": "germany-japan-raa",
+        "type": AgreementType.objects.get(code="RAA").pk,
+        "summary": "",
+        "participations-TOTAL_FORMS": "1",
+        "participations-INITIAL_FORMS": "0",
+        "participations-0-state": State.objects.get(alpha3="DEU").pk,
+        "participations-0-approval_status": "pending",
+        "participations-0-approval_decided_precision": "day",
+    }
+    for prefix in ("rounds", "milestones", "events"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = client.post(reverse("admin:negotiations_agreement_add"), data)
+    assert response.status_code == 200, "one party must be refused"
+    assert not Agreement.objects.filter(slug="germany-japan-raa").exists()
+
+    data |= {
+        "participations-TOTAL_FORMS": "2",
+        "participations-1-state": State.objects.get(alpha3="JPN").pk,
+        "participations-1-approval_status": "pending",
+        "participations-1-approval_decided_precision": "day",
+    }
+    response = client.post(reverse("admin:negotiations_agreement_add"), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    agreement = Agreement.objects.get(slug="germany-japan-raa")
+    assert agreement.status is None and agreement.created_by == administrator
+    assert agreement.parties.count() == 2
