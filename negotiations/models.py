@@ -35,7 +35,12 @@ class Source(TimestampedModel):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="source_url_unique"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~models.Q(url=""),
+                name="source_url_unique",
+                violation_error_message=_("A source with this address is already stored; cite that one."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from .models import Agreement, Participation
+from .models import Agreement, Participation, StatusEvent
 
 
 def agreements_with_parties() -> QuerySet[Agreement]:
@@ -14,3 +14,8 @@ def agreements_with_parties() -> QuerySet[Agreement]:
 
 def status_counts() -> dict[str, int]:
     return dict(Agreement.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+
+
+def events() -> QuerySet[StatusEvent]:
+    """Status events with what their representation shows (agreement, source, recorder, correction)."""
+    return StatusEvent.objects.select_related("agreement", "source", "recorded_by", "correction")

@@ -260,9 +260,61 @@ def milestone_complete(*, actor: object, milestone: Milestone, completed_on: dat
     return _save(actor, Action.CHANGE, milestone)
 
 
-def participation_update(*, actor: object, participation: Participation, **fields: object) -> Participation:
-    """Change one party's own steps (signature, domestic approval, entry into force)."""
-    _check(actor, Action.CHANGE, participation)  # before the change: may they touch this row at all?
+def record_update(*, actor: object, obj: Model, **fields: object) -> Model:
+    """Change a round, milestone, source or participation: allowed before and after the change."""
+    _check(actor, Action.CHANGE, obj)
     for name, value in fields.items():
-        setattr(participation, name, value)
-    return _save(actor, Action.CHANGE, participation)
+        setattr(obj, name, value)
+    return _save(actor, Action.CHANGE, obj)
+
+
+def record_delete(*, actor: object, obj: Model) -> None:
+    """Delete a round, milestone, source or agreement. A source that is still cited cannot be deleted."""
+    if isinstance(obj, StatusEvent):
+        raise ValidationError(_("Status events are never deleted; an administrator records a correction."))
+    _check(actor, Action.DELETE, obj)
+    obj.delete()
+
+
+def agreement_set_participations(
+    *, actor: object, agreement: Agreement, participations: list[dict[str, object]]
+) -> list[Participation]:
+    """Make the agreement's parties exactly these (each a dict with `state` and its own steps).
+
+    At least two parties, each once; an official must keep one of their own states among them.
+    """
+    states = [item["state"] for item in participations]
+    if len(states) < 2:
+        raise ValidationError({"participations": [_("An agreement needs at least two parties.")]})
+    if len({state.pk for state in states}) != len(states):
+        raise ValidationError({"participations": [_("Each state may appear only once.")]})
+    _check(actor, Action.CHANGE, agreement)
+    if actor is not None:
+        policy.require_party_among(actor, [state.alpha3 for state in states])
+    with transaction.atomic():
+        existing = {p.state_id: p for p in agreement.participations.all()}
+        kept = []
+        for item in participations:
+            state = item["state"]
+            row = existing.get(state.pk) or Participation(agreement=agreement, state=state)
+            for name, value in item.items():
+                setattr(row, name, value)
+            try:
+                row.full_clean()
+            except ValidationError as error:
+                messages = [f"{state.alpha3} {field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+                raise ValidationError({"participations": messages}) from None
+            row.save()
+            kept.append(row)
+        agreement.participations.exclude(state__in=states).delete()
+        agreement.save(update_fields=["updated_at"])
+    return kept
+
+
+def source_find_or_record(*, actor: object, url: str = "", **fields: object) -> Source:
+    """The stored source with this address, or a new one: the same publication is cited, not duplicated."""
+    if url:
+        existing = Source.objects.filter(url=url).first()
+        if existing is not None:
+            return existing
+    return source_record(actor=actor, url=url, **fields)

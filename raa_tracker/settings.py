@@ -105,6 +105,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "parties",
     "accounts",
     "negotiations",
@@ -235,7 +238,60 @@ else:
     }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["raa_tracker.api.permissions.PolicyPermission"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "raa_tracker.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "raa_tracker.api.export.CSVRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "raa_tracker.api.throttling.AnonymousRateThrottle",
+        "raa_tracker.api.throttling.UserOrTokenRateThrottle",
+    ],
+    "EXCEPTION_HANDLER": "raa_tracker.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "ORDERING_PARAM": "ordering",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# Requests per client: "N/second|minute|hour|day"; per token (or user) and per address for anonymous clients.
+API_THROTTLE_RATES = {
+    "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="120/minute"),
+    "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or _period not in {"second", "minute", "hour", "day", "s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"API_THROTTLE_{_scope.upper()} must look like 120/minute, got {_rate!r}.")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "RAA Tracker API",
+    "DESCRIPTION": (
+        "Agreements under negotiation: parties, status history, rounds, milestones and sources. "
+        "Authenticate with `Authorization: Token <key>` or a browser session. Errors are RFC 9457 "
+        "problem documents. Detail responses carry an ETag; send it as If-Match when you write."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "negotiations.choices.Status",
+        "MilestoneStatusEnum": "negotiations.choices.MilestoneStatus",
+        "DatePrecisionEnum": "negotiations.choices.DatePrecision",
+        "ApprovalStatusEnum": "negotiations.choices.ApprovalStatus",
+        "MilestoneKindEnum": "negotiations.choices.MilestoneKind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "raa_tracker.api.schema.add_problem_responses",
+    ],
 }
 
 # Security. Everything below is on whenever DEBUG is false, so that

@@ -1,0 +1,38 @@
+import datetime
+
+from rest_framework import serializers
+
+from accounts.models import ApiToken, TokenScope
+
+
+class ApiTokenSerializer(serializers.HyperlinkedModelSerializer):
+    """A user's own token. The key appears only in the response that creates it."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:token-detail")
+    key = serializers.CharField(read_only=True, help_text="Shown once, when the token is created.")
+    expires_in_days = serializers.IntegerField(
+        write_only=True, required=False, min_value=1, max_value=3650, help_text="Expire after this many days."
+    )
+    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "url",
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "key",
+            "expires_in_days",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["prefix", "expires_at", "last_used_at", "revoked_at", "created_at", "updated_at"]
+
+    def expires_in(self) -> datetime.timedelta | None:
+        days = self.validated_data.get("expires_in_days")
+        return datetime.timedelta(days=days) if days else None

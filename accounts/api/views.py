@@ -1,0 +1,65 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import ApiToken, TokenScope
+from accounts.services import token_create, token_revoke
+from raa_tracker.api.permissions import token_scope_allows
+
+from .serializers import ApiTokenSerializer
+
+
+class OwnTokensOnly(permissions.BasePermission):
+    """Every signed-in user manages their own tokens; a read-only token cannot create or revoke any."""
+
+    message = "This token is read-only; it cannot create or revoke tokens."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        return request.method in permissions.SAFE_METHODS or token_scope_allows(request)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your API tokens"),
+    create=extend_schema(summary="Create an API token (its key is shown once)"),
+    retrieve=extend_schema(summary="One of your API tokens"),
+    destroy=extend_schema(summary="Revoke one of your API tokens"),
+)
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ApiTokenSerializer
+    permission_classes = [OwnTokensOnly]
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user)
+
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scope = serializer.validated_data.get("scope", TokenScope.READ)
+        if scope == TokenScope.WRITE and isinstance(request.auth, ApiToken) and request.auth.scope != TokenScope.WRITE:
+            raise serializers.ValidationError({"scope": ["A read-only token cannot create a write token."]})
+        token, key = token_create(
+            user=request.user,
+            scope=scope,
+            name=serializer.validated_data.get("name", ""),
+            expires_in=serializer.expires_in(),
+        )
+        data = self.get_serializer(token).data
+        data["key"] = key
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        token_revoke(token=instance)

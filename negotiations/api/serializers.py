@@ -1,0 +1,299 @@
+"""Shapes of the negotiation resources. No business rule lives here: writes go through negotiations.services."""
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from negotiations.choices import DatePrecision, Status
+from negotiations.models import (
+    Agreement,
+    AgreementType,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
+from parties.models import State
+
+
+class StateCodeField(serializers.SlugRelatedField):
+    """A state by its alpha-3 code, in any case."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("queryset", State.objects.all())
+        super().__init__(slug_field="alpha3", **kwargs)
+
+    def to_internal_value(self, data: object) -> State:
+        if isinstance(data, str):
+            data = data.strip().upper()
+        return super().to_internal_value(data)
+
+
+class AgreementSlugField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("queryset", Agreement.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """Published evidence. `url` is the publication's address; `api_url` is this record in the API."""
+
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+
+    class Meta:
+        model = Source
+        fields = ["api_url", "id", "title", "publisher", "url", "published_on", "language", "created_at", "updated_at"]
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "url", "published_on", "language"]
+
+
+class AgreementTypeSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:agreementtype-detail", lookup_field="code")
+
+    class Meta:
+        model = AgreementType
+        fields = ["url", "code", "name", "description", "created_at", "updated_at"]
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    """One party's own steps; written through the agreement (`participations` replaces the list of parties)."""
+
+    state = StateCodeField()
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Participation
+        fields = [
+            "state",
+            "signed_on",
+            "approval_status",
+            "approval_body",
+            "approval_submitted_on",
+            "approval_decided_on",
+            "approval_decided_precision",
+            "entry_into_force_on",
+            "note",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []  # the agreement is not part of the input; the service checks uniqueness
+
+
+class AgreementSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
+    type = serializers.SlugRelatedField(slug_field="code", queryset=AgreementType.objects.all())
+    participations = ParticipationSerializer(many=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "url",
+            "slug",
+            "title",
+            "type",
+            "summary",
+            "status",
+            "status_since",
+            "entry_into_force_scheduled_on",
+            "target_conclusion_on",
+            "participations",
+            "links",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "status_since", "created_at", "updated_at"]
+        extra_kwargs = {"slug": {"validators": []}}
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                name: {"type": "string", "format": "uri"} for name in ("transition", "events", "rounds", "milestones")
+            },
+        }
+    )
+    def get_links(self, agreement: Agreement) -> dict[str, str]:
+        request = self.context.get("request")
+        slug = agreement.slug
+        return {
+            "transition": reverse("api:agreement-transition", args=[slug], request=request),
+            "events": reverse("api:statusevent-list", request=request) + f"?agreement={slug}",
+            "rounds": reverse("api:negotiationround-list", request=request) + f"?agreement={slug}",
+            "milestones": reverse("api:milestone-list", request=request) + f"?agreement={slug}",
+        }
+
+    def validate_slug(self, slug: str) -> str:
+        if self.instance is not None and slug != self.instance.slug:
+            raise serializers.ValidationError("The slug names the agreement in every link and cannot change.")
+        if self.instance is None and Agreement.objects.filter(slug=slug).exists():
+            raise serializers.ValidationError("An agreement with this slug already exists.")
+        return slug
+
+
+class EventSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:statusevent-detail")
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = SourceBriefSerializer(read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+    corrected_by = serializers.SerializerMethodField()
+    counts = serializers.SerializerMethodField(help_text="False once a correction has replaced this entry.")
+    created_at = serializers.DateTimeField(source="recorded_at", read_only=True)
+    updated_at = serializers.DateTimeField(source="recorded_at", read_only=True)
+
+    class Meta:
+        model = StatusEvent
+        fields = [
+            "url",
+            "id",
+            "agreement",
+            "status",
+            "effective_on",
+            "date_precision",
+            "place",
+            "note",
+            "source",
+            "recorded_by",
+            "recorded_at",
+            "corrects",
+            "correction_reason",
+            "corrected_by",
+            "counts",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_corrected_by(self, event: StatusEvent) -> int | None:
+        correction = getattr(event, "correction", None)
+        return correction.pk if correction else None
+
+    def get_counts(self, event: StatusEvent) -> bool:
+        return getattr(event, "correction", None) is None
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 1},
+            {
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "maxLength": 300},
+                    "publisher": {"type": "string", "maxLength": 200},
+                    "url": {"type": "string", "format": "uri", "maxLength": 500},
+                    "published_on": {"type": "string", "format": "date", "nullable": True},
+                    "language": {"type": "string", "maxLength": 16},
+                },
+                "required": ["title", "publisher"],
+            },
+        ]
+    }
+)
+class SourceReferenceField(serializers.Field):
+    """Either the id of a stored source or a new source as an object (title, publisher, url, published_on,
+    language); a new source whose url is already stored reuses that record."""
+
+    default_error_messages = {
+        "invalid": "Give the id of a source or an object with title, publisher, url, published_on and language.",
+        "does_not_exist": "No source with id {pk}.",
+    }
+
+    def to_internal_value(self, data: object) -> Source | dict:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int):
+            source = Source.objects.filter(pk=data).first() if 0 < data < 2**63 else None
+            if source is None:
+                self.fail("does_not_exist", pk=data)
+            return source
+        if isinstance(data, dict):
+            serializer = SourceSerializer(data=data)
+            serializer.is_valid(raise_exception=True)
+            return dict(serializer.validated_data)
+        self.fail("invalid")
+
+    def to_representation(self, value: Source) -> int:
+        return value.pk
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A status change. Administrators may correct an earlier entry with `corrects` and `correction_reason`."""
+
+    status = serializers.ChoiceField(choices=[("", "retraction (corrections only)"), *Status.choices])
+    effective_on = serializers.DateField()
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    source = SourceReferenceField(required=False, allow_null=True, default=None)
+    corrects = serializers.PrimaryKeyRelatedField(queryset=StatusEvent.objects.all(), required=False, allow_null=True)
+    correction_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+
+
+class RoundSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:negotiationround-detail")
+    agreement = AgreementSlugField()
+    host = StateCodeField(allow_null=True, required=False)
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = NegotiationRound
+        fields = [
+            "url",
+            "id",
+            "agreement",
+            "number",
+            "starts_on",
+            "ends_on",
+            "place",
+            "host",
+            "summary",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+        validators: list = []  # uniqueness is checked with the model's rules, in the service
+
+
+class MilestoneSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    agreement = AgreementSlugField()
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), allow_null=True, required=False
+    )
+    responsible_party = StateCodeField(allow_null=True, required=False)
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "url",
+            "id",
+            "agreement",
+            "kind",
+            "title",
+            "due_on",
+            "completed_on",
+            "status",
+            "overdue",
+            "owner",
+            "responsible_party",
+            "note",
+            "source",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_overdue(self, milestone: Milestone) -> bool:
+        return milestone.is_overdue()

@@ -1,0 +1,189 @@
+"""API views: parse, call a service, render. Rules live in negotiations.services and accounts.policy."""
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from accounts.policy import Action
+from negotiations import selectors, services
+from negotiations.filtersets import (
+    AgreementFilterSet,
+    AgreementTypeFilterSet,
+    EventFilterSet,
+    MilestoneFilterSet,
+    RoundFilterSet,
+    SourceFilterSet,
+)
+from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
+from raa_tracker.api.concurrency import ConcurrencyMixin
+from raa_tracker.api.export import CSVExportMixin
+from raa_tracker.api.pagination import EventCursorPagination
+
+from .serializers import (
+    AgreementSerializer,
+    AgreementTypeSerializer,
+    EventSerializer,
+    MilestoneSerializer,
+    RoundSerializer,
+    SourceSerializer,
+    TransitionSerializer,
+)
+
+ID = "[0-9]{1,18}"
+
+
+class _ServiceWritesMixin:
+    """ModelViewSet writes routed through the services, with the request's user as the actor."""
+
+    def perform_update(self, serializer: Serializer) -> None:
+        serializer.instance = services.record_update(
+            actor=self.request.user, obj=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Model) -> None:
+        services.record_delete(actor=self.request.user, obj=instance)
+
+
+class AgreementTypeViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+    """Kinds of agreement (RAA, SOFA, ACSA, …), looked up by code."""
+
+    queryset = AgreementType.objects.order_by("code")
+    serializer_class = AgreementTypeSerializer
+    filterset_class = AgreementTypeFilterSet
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+
+    def get_object(self) -> Model:
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List agreements", description="Filter by party, type, status, grouping, dates."),
+    create=extend_schema(summary="Create an agreement with its parties"),
+    partial_update=extend_schema(summary="Change an agreement (send If-Match with its ETag)"),
+    update=extend_schema(summary="Replace an agreement (send If-Match with its ETag)"),
+    destroy=extend_schema(summary="Delete an agreement (administrators)"),
+)
+class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    """Agreements, looked up by slug; `participations` lists the parties and their own steps."""
+
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]{1,120}"
+    object_actions = {"transition": Action.TRANSITION}
+
+    def get_queryset(self) -> QuerySet[Agreement]:
+        return selectors.agreements_with_parties().order_by("title", "id")
+
+    def perform_create(self, serializer: Serializer) -> None:
+        data = dict(serializer.validated_data)
+        participations = data.pop("participations")
+        from django.db import transaction
+
+        with transaction.atomic():
+            agreement = services.agreement_create(
+                actor=self.request.user, parties=[item["state"] for item in participations], **data
+            )
+            services.agreement_set_participations(
+                actor=self.request.user, agreement=agreement, participations=participations
+            )
+        serializer.instance = selectors.agreements_with_parties().get(pk=agreement.pk)
+
+    def perform_update(self, serializer: Serializer) -> None:
+        data = dict(serializer.validated_data)
+        participations = data.pop("participations", None)
+        data.pop("slug", None)
+        agreement = services.agreement_update(actor=self.request.user, agreement=serializer.instance, **data)
+        if participations is not None:
+            services.agreement_set_participations(
+                actor=self.request.user, agreement=agreement, participations=participations
+            )
+        serializer.instance = selectors.agreements_with_parties().get(pk=agreement.pk)
+
+    def perform_destroy(self, instance: Agreement) -> None:
+        services.record_delete(actor=self.request.user, obj=instance)
+
+    @extend_schema(
+        summary="Record a status change",
+        request=TransitionSerializer,
+        responses={201: EventSerializer, 409: OpenApiResponse(description="The lifecycle refuses the move.")},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, slug: str) -> Response:
+        agreement = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if isinstance(data.get("source"), dict):
+            data["source"] = services.source_find_or_record(actor=request.user, **data["source"])
+        event = services.agreement_transition(actor=request.user, agreement=agreement, **data)
+        event = selectors.events().get(pk=event.pk)
+        return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class RoundViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    """Negotiation rounds, numbered per agreement."""
+
+    serializer_class = RoundSerializer
+    filterset_class = RoundFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[NegotiationRound]:
+        return NegotiationRound.objects.select_related("agreement", "host").order_by("agreement__title", "number")
+
+    def perform_create(self, serializer: Serializer) -> None:
+        serializer.instance = services.round_record(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: Serializer) -> None:
+        serializer.validated_data.pop("agreement", None)  # a round stays with its agreement
+        super().perform_update(serializer)
+
+
+class MilestoneViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    """Milestones: what is expected on a date; `overdue` is derived."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Milestone]:
+        return Milestone.objects.select_related("agreement", "owner", "responsible_party").order_by("due_on", "id")
+
+    def perform_create(self, serializer: Serializer) -> None:
+        serializer.instance = services.milestone_record(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: Serializer) -> None:
+        serializer.validated_data.pop("agreement", None)  # a milestone stays with its agreement
+        super().perform_update(serializer)
+
+
+class EventViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+    """The status history, newest first (cursor pagination). Recorded through /agreements/{slug}/transition/."""
+
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    pagination_class = EventCursorPagination
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[StatusEvent]:
+        return selectors.events()
+
+
+class SourceViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+    """Sources cited by events, rounds, milestones and participations."""
+
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Source]:
+        return Source.objects.order_by("publisher", "title", "id")
+
+    def perform_create(self, serializer: Serializer) -> None:
+        serializer.instance = services.source_record(actor=self.request.user, **serializer.validated_data)

@@ -1,0 +1,153 @@
+"""FilterSets shared by the dashboard lists and the API (one definition of every filter)."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parties.models import Grouping, State
+from raa_tracker.api.filters import CodeFilter, StrictFilterSet
+
+from .choices import MilestoneKind, MilestoneStatus, Status
+from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+
+
+def _agreements_with_status_between(status: Status, after: object, before: object) -> QuerySet:
+    events = StatusEvent.objects.filter(status=status, correction__isnull=True)
+    if after:
+        events = events.filter(effective_on__gte=after)
+    if before:
+        events = events.filter(effective_on__lte=before)
+    return events.values("agreement")
+
+
+class AgreementFilterSet(StrictFilterSet):
+    party = CodeFilter(
+        queryset=State.objects.all(),
+        to_field_name="alpha3",
+        field_name="parties__alpha3",
+        conjoined=True,
+        label=_("Party (alpha-3 code); repeat it to require all"),
+    )
+    type = CodeFilter(
+        queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type (code)")
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status; repeat for any of several"))
+    grouping = CodeFilter(
+        queryset=Grouping.objects.all(),
+        to_field_name="code",
+        method="filter_grouping",
+        normalize=str.lower,
+        label=_("A party belongs to this grouping"),
+    )
+    signed_after = django_filters.DateFilter(method="filter_dates", label=_("Signed on or after"))
+    signed_before = django_filters.DateFilter(method="filter_dates", label=_("Signed on or before"))
+    in_force_after = django_filters.DateFilter(method="filter_dates", label=_("In force on or after"))
+    in_force_before = django_filters.DateFilter(method="filter_dates", label=_("In force on or before"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
+    )
+    q = django_filters.CharFilter(method="search", label=_("Search titles, summaries and notes"))
+    ordering = django_filters.OrderingFilter(
+        fields=["title", "status_since", "updated_at", "created_at", "slug", "status"]
+    )
+
+    class Meta:
+        model = Agreement
+        fields: list[str] = []
+
+    def filter_grouping(self, queryset: QuerySet, name: str, groupings: QuerySet) -> QuerySet:
+        if not groupings:
+            return queryset
+        members = Participation.objects.filter(state__groupings__in=groupings).values("agreement")
+        return queryset.filter(pk__in=members)
+
+    def filter_dates(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        status = Status.SIGNED if name.startswith("signed") else Status.IN_FORCE
+        after, before = (value, None) if name.endswith("after") else (None, value)
+        return queryset.filter(pk__in=_agreements_with_status_between(status, after, before))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        in_notes = StatusEvent.objects.filter(note__icontains=value).values("agreement")
+        return queryset.filter(
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(slug__icontains=value) | Q(pk__in=in_notes)
+        )
+
+
+class _AgreementChildFilterSet(StrictFilterSet):
+    """Filters shared by rows that belong to an agreement: rounds, milestones, events."""
+
+    agreement = django_filters.ModelMultipleChoiceFilter(
+        queryset=Agreement.objects.all(), to_field_name="slug", label=_("Agreement (slug)")
+    )
+    party = CodeFilter(
+        queryset=State.objects.all(),
+        to_field_name="alpha3",
+        method="filter_party",
+        label=_("A party to the agreement (alpha-3)"),
+    )
+
+    def filter_party(self, queryset: QuerySet, name: str, states: QuerySet) -> QuerySet:
+        for state in states:
+            queryset = queryset.filter(agreement__in=Participation.objects.filter(state=state).values("agreement"))
+        return queryset
+
+
+class MilestoneFilterSet(_AgreementChildFilterSet):
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (true) or not (false)"))
+    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=MilestoneKind.choices)
+    ordering = django_filters.OrderingFilter(fields=["due_on", "completed_on", "updated_at", "title"])
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(status=MilestoneStatus.PLANNED, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue if value else ~overdue)
+
+
+class RoundFilterSet(_AgreementChildFilterSet):
+    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(fields=["starts_on", "number", "updated_at"])
+
+    class Meta:
+        model = NegotiationRound
+        fields: list[str] = []
+
+
+class EventFilterSet(_AgreementChildFilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    effective_after = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte")
+    effective_before = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte")
+    recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+
+    class Meta:
+        model = StatusEvent
+        fields: list[str] = []
+
+
+class SourceFilterSet(StrictFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search titles and publishers"))
+    publisher = django_filters.CharFilter(lookup_expr="iexact")
+    language = django_filters.CharFilter()
+    ordering = django_filters.OrderingFilter(fields=["published_on", "title", "publisher", "updated_at"])
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(url__icontains=value))
+
+
+class AgreementTypeFilterSet(StrictFilterSet):
+    class Meta:
+        model = AgreementType
+        fields: list[str] = []

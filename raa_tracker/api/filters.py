@@ -1,0 +1,48 @@
+"""The base of every FilterSet: unknown parameters and malformed values are a 400 that names the parameter."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+# Parameters that are not filters but are understood by every list.
+GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering", "cursor"}
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        unknown = sorted(set(self.data) - set(self.filters) - GENERAL_PARAMETERS)
+        for name in unknown:
+            self.form.errors[name] = self.form.error_class([_("Unknown parameter.")])
+        return valid and not unknown
+
+
+class CodeField(forms.ModelMultipleChoiceField):
+    """Codes such as JPN, raa or G7, in any case; an unknown one is named in the error."""
+
+    def __init__(self, *args: object, normalize: object = str.upper, **kwargs: object) -> None:
+        self.normalize = normalize
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: object) -> QuerySet:
+        if isinstance(value, list | tuple):
+            value = [self.normalize(str(v).strip()) for v in value]
+        return super().clean(value)
+
+    def _check_values(self, value: list[str]) -> QuerySet:
+        key = self.to_field_name
+        found = {getattr(obj, key): obj for obj in self.queryset.filter(**{f"{key}__in": value})}
+        missing = [v for v in value if v not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown code: %(codes)s.") % {"codes": ", ".join(missing)}, code="invalid_choice"
+            )
+        return self.queryset.filter(pk__in=[obj.pk for obj in found.values()])
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = CodeField

@@ -1,0 +1,130 @@
+"""Every API error as an RFC 9457 problem document (application/problem+json).
+
+    {"type": "…/problems/validation-error", "title": "Invalid input", "status": 400,
+     "detail": "…", "errors": {"field": ["message"]}}
+
+Django's ValidationError from a model or service becomes a 400 with field
+errors, a refused status move (TransitionRefused) a 409 that names the current
+status and the allowed next ones, PermissionDenied a 403.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+from negotiations.lifecycle import TransitionRefused
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "/api/v1/problems/"
+
+TITLES = {
+    400: "Invalid input",
+    401: "Not authenticated",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    415: "Unsupported media type",
+    429: "Too many requests",
+    500: "Server error",
+}
+TYPES = {
+    400: "validation-error",
+    401: "not-authenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    412: "precondition-failed",
+    415: "unsupported-media-type",
+    429: "throttled",
+    500: "server-error",
+}
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource has changed since you read it; fetch it again and retry with its new ETag."
+    default_code = "precondition_failed"
+
+
+def problem(status_code: int, detail: str, *, type_name: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_BASE + (type_name or TYPES.get(status_code, "error")),
+        "title": TITLES.get(status_code, "Error"),
+        "status": status_code,
+        "detail": detail,
+        **extra,
+    }
+
+
+def _flatten(errors: Any) -> Any:
+    """DRF's ErrorDetail objects as plain strings, keeping the field structure."""
+    if isinstance(errors, dict):
+        return {str(key): _flatten(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_flatten(item) for item in errors]
+    return str(errors)
+
+
+def _field_errors(errors: Any) -> dict[str, Any]:
+    if isinstance(errors, dict):
+        return {("non_field_errors" if key == "__all__" else key): value for key, value in _flatten(errors).items()}
+    return {"non_field_errors": _flatten(errors if isinstance(errors, list) else [errors])}
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: map every exception we expect to a problem document."""
+    if isinstance(exc, TransitionRefused):
+        set_rollback()
+        body = problem(
+            409,
+            exc.reason,
+            type_name="transition-refused",
+            current_status=exc.current.value if exc.current else None,
+            attempted_status=exc.attempted.value,
+            allowed_next=[s.value for s in exc.allowed],
+            errors={"status": [exc.reason]},
+        )
+        return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if not isinstance(exc, exceptions.APIException):
+        return None  # a real server error: Django's handler500 answers (problem document for /api/)
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    code = exc.status_code
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        first = next(iter(errors.items()), None)
+        detail = _("Invalid input: %(field)s") % {"field": ", ".join(errors)} if first else _("Invalid input.")
+        body = problem(code, detail, errors=errors)
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else _flatten(exc.detail)
+        body = problem(code, str(detail) if not isinstance(detail, dict | list) else TITLES.get(code, "Error"))
+        body["errors"] = {}
+    set_rollback()
+    return Response(body, status=code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def json_problem(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
+    return JsonResponse(problem(status_code, detail, errors={}), status=status_code, content_type=PROBLEM_CONTENT_TYPE)

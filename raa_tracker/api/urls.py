@@ -1,0 +1,36 @@
+"""/api/v1/: the resources, the OpenAPI schema and its documentation (assets served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import ApiTokenViewSet
+from negotiations.api.views import (
+    AgreementTypeViewSet,
+    AgreementViewSet,
+    EventViewSet,
+    MilestoneViewSet,
+    RoundViewSet,
+    SourceViewSet,
+)
+from parties.api.views import GroupingViewSet, StateViewSet
+
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("states", StateViewSet, basename="state")
+router.register("groupings", GroupingViewSet, basename="grouping")
+router.register("agreement-types", AgreementTypeViewSet, basename="agreementtype")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("rounds", RoundViewSet, basename="negotiationround")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("events", EventViewSet, basename="statusevent")
+router.register("sources", SourceViewSet, basename="source")
+router.register("tokens", ApiTokenViewSet, basename="token")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]
