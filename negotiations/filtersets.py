@@ -77,8 +77,12 @@ class AgreementFilterSet(StrictFilterSet):
 class _AgreementChildFilterSet(StrictFilterSet):
     """Filters shared by rows that belong to an agreement: rounds, milestones, events."""
 
-    agreement = django_filters.ModelMultipleChoiceFilter(
-        queryset=Agreement.objects.all(), to_field_name="slug", label=_("Agreement (slug)")
+    agreement = CodeFilter(
+        queryset=Agreement.objects.all(),
+        to_field_name="slug",
+        field_name="agreement__slug",
+        normalize=str.lower,
+        label=_("Agreement (slug); repeat for any of several"),
     )
     party = CodeFilter(
         queryset=State.objects.all(),

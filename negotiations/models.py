@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -193,7 +193,7 @@ class NegotiationRound(TimestampedModel):
     """A numbered round of formal negotiations between the delegations."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="rounds")
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1), MaxValueValidator(999)])
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty for a one-day round."))
     place = models.CharField(_("place"), max_length=200, blank=True)

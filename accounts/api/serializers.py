@@ -3,9 +3,10 @@ import datetime
 from rest_framework import serializers
 
 from accounts.models import ApiToken, TokenScope
+from raa_tracker.api.serializers import StrictTypesMixin
 
 
-class ApiTokenSerializer(serializers.HyperlinkedModelSerializer):
+class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     """A user's own token. The key appears only in the response that creates it."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:token-detail")

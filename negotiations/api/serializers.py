@@ -17,19 +17,24 @@ from negotiations.models import (
     StatusEvent,
 )
 from parties.models import State
+from raa_tracker.api.serializers import StrictTypesMixin
 
 
-class StateCodeField(serializers.SlugRelatedField):
-    """A state by its alpha-3 code, in any case."""
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A related row by its code, in any case (JPN, jpn; RAA, raa)."""
+
+    def to_internal_value(self, data: object) -> object:
+        if isinstance(data, str):
+            data = data.strip().upper()
+        return super().to_internal_value(data)
+
+
+class StateCodeField(CodeRelatedField):
+    """A state by its alpha-3 code."""
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("queryset", State.objects.all())
         super().__init__(slug_field="alpha3", **kwargs)
-
-    def to_internal_value(self, data: object) -> State:
-        if isinstance(data, str):
-            data = data.strip().upper()
-        return super().to_internal_value(data)
 
 
 class AgreementSlugField(serializers.SlugRelatedField):
@@ -38,7 +43,7 @@ class AgreementSlugField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", **kwargs)
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """Published evidence. `url` is the publication's address; `api_url` is this record in the API."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
@@ -46,6 +51,7 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["api_url", "id", "title", "publisher", "url", "published_on", "language", "created_at", "updated_at"]
+        extra_kwargs = {"url": {"validators": []}}  # uniqueness: the model's constraint, checked by the service
 
 
 class SourceBriefSerializer(serializers.ModelSerializer):
@@ -62,7 +68,7 @@ class AgreementTypeSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["url", "code", "name", "description", "created_at", "updated_at"]
 
 
-class ParticipationSerializer(serializers.ModelSerializer):
+class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """One party's own steps; written through the agreement (`participations` replaces the list of parties)."""
 
     state = StateCodeField()
@@ -88,9 +94,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
         validators: list = []  # the agreement is not part of the input; the service checks uniqueness
 
 
-class AgreementSerializer(serializers.HyperlinkedModelSerializer):
+class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
-    type = serializers.SlugRelatedField(slug_field="code", queryset=AgreementType.objects.all())
+    type = CodeRelatedField(slug_field="code", queryset=AgreementType.objects.all())
     participations = ParticipationSerializer(many=True)
     links = serializers.SerializerMethodField()
 
@@ -227,7 +233,7 @@ class SourceReferenceField(serializers.Field):
         return value.pk
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictTypesMixin, serializers.Serializer):
     """A status change. Administrators may correct an earlier entry with `corrects` and `correction_reason`."""
 
     status = serializers.ChoiceField(choices=[("", "retraction (corrections only)"), *Status.choices])
@@ -240,7 +246,7 @@ class TransitionSerializer(serializers.Serializer):
     correction_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class RoundSerializer(serializers.HyperlinkedModelSerializer):
+class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:negotiationround-detail")
     agreement = AgreementSlugField()
     host = StateCodeField(allow_null=True, required=False)
@@ -265,7 +271,7 @@ class RoundSerializer(serializers.HyperlinkedModelSerializer):
         validators: list = []  # uniqueness is checked with the model's rules, in the service
 
 
-class MilestoneSerializer(serializers.HyperlinkedModelSerializer):
+class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
     agreement = AgreementSlugField()
     owner = serializers.SlugRelatedField(

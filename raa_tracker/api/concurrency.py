@@ -35,10 +35,14 @@ class ConcurrencyMixin:
     """For viewsets: lock the object on writes, honour If-Match, and send the ETag with every detail."""
 
     def dispatch(self, request: Request, *args: object, **kwargs: object) -> Response:
-        if request.method in UNSAFE:
-            with transaction.atomic():
-                return super().dispatch(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+        if request.method not in UNSAFE:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            response = super().dispatch(request, *args, **kwargs)
+            if response.status_code >= 400:
+                # The error was turned into a response inside this block: nothing of the request may stay.
+                transaction.set_rollback(True)
+            return response
 
     def get_object(self) -> Model:
         if self.request.method not in UNSAFE:

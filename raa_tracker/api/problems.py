@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -95,6 +97,24 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             allowed_next=[s.value for s in exc.allowed],
             errors={"status": [exc.reason]},
         )
+        return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, ProtectedError | RestrictedError):
+        set_rollback()
+        cited_by = sorted(
+            {str(obj) for obj in exc.protected_objects if obj is not None}
+            if isinstance(exc, ProtectedError)
+            else {str(obj) for obj in exc.restricted_objects}
+        )
+        body = problem(
+            409,
+            _("This record is still in use and cannot be deleted: %(users)s") % {"users": "; ".join(cited_by[:10])},
+            type_name="in-use",
+            errors={},
+        )
+        return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, IntegrityError):
+        set_rollback()
+        body = problem(409, _("The change conflicts with a stored record; reload and retry."), errors={})
         return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(

@@ -1,0 +1,222 @@
+"""Every API endpoint × method × persona, generated from the URL configuration.
+
+An endpoint added without an entry in EXPECTED fails `test_every_endpoint_has_an_entry`. Objects are those of
+Japan–Australia, so the rows show the official of France refused on every route that changes it.
+"""
+
+import datetime
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from negotiations.models import Agreement, NegotiationRound, Source
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "analyst",
+    "official_jp",
+    "official_fr",
+    "administrator",
+    "read_token",
+    "write_token",
+    "expired_token",
+    "revoked_token",
+]
+
+READ = [200, 200, 200, 200, 200, 200, 200, 401, 401]
+
+
+def japan_australia_write(ok: int) -> list[int]:
+    """Allowed to officials of Japan (by session or write token) and administrators only."""
+    return [401, 403, ok, 403, ok, 403, ok, 401, 401]
+
+
+EXPECTED: dict[tuple[str, str], list[int]] = {
+    ("api-root", "GET"): READ,
+    ("schema", "GET"): READ,
+    ("docs", "GET"): READ,
+    ("redoc", "GET"): READ,
+    ("api-not-found", "GET"): [404] * 9,
+    ("state-list", "GET"): READ,
+    ("state-detail", "GET"): READ,
+    ("grouping-list", "GET"): READ,
+    ("grouping-detail", "GET"): READ,
+    ("agreementtype-list", "GET"): READ,
+    ("agreementtype-detail", "GET"): READ,
+    ("agreement-list", "GET"): READ,
+    ("agreement-list", "POST"): [401, 403, 201, 403, 201, 403, 201, 401, 401],
+    ("agreement-detail", "GET"): READ,
+    ("agreement-detail", "PUT"): japan_australia_write(200),
+    ("agreement-detail", "PATCH"): japan_australia_write(200),
+    ("agreement-detail", "DELETE"): [401, 403, 403, 403, 204, 403, 403, 401, 401],
+    ("agreement-transition", "POST"): japan_australia_write(201),
+    ("negotiationround-list", "GET"): READ,
+    ("negotiationround-list", "POST"): japan_australia_write(201),
+    ("negotiationround-detail", "GET"): READ,
+    ("negotiationround-detail", "PUT"): japan_australia_write(200),
+    ("negotiationround-detail", "PATCH"): japan_australia_write(200),
+    ("negotiationround-detail", "DELETE"): japan_australia_write(204),
+    ("milestone-list", "GET"): READ,
+    ("milestone-list", "POST"): japan_australia_write(201),
+    ("milestone-detail", "GET"): READ,
+    ("milestone-detail", "PUT"): japan_australia_write(200),
+    ("milestone-detail", "PATCH"): japan_australia_write(200),
+    ("milestone-detail", "DELETE"): japan_australia_write(204),
+    ("statusevent-list", "GET"): READ,
+    ("statusevent-detail", "GET"): READ,
+    ("source-list", "GET"): READ,
+    ("source-list", "POST"): [401, 403, 201, 201, 201, 403, 201, 401, 401],
+    ("source-detail", "GET"): READ,
+    ("source-detail", "PUT"): japan_australia_write(200),
+    ("source-detail", "PATCH"): japan_australia_write(200),
+    # The source is cited by Japan–Australia: those who may delete it are told it is still in use.
+    ("source-detail", "DELETE"): japan_australia_write(409),
+    ("token-list", "GET"): [401, 200, 200, 200, 200, 200, 200, 401, 401],
+    ("token-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    # The token is the administrator's own read token: others do not see it.
+    ("token-detail", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
+    ("token-detail", "DELETE"): [401, 404, 404, 404, 204, 403, 404, 401, 401],
+}
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """(route name, method) for every route under /api/v1/, read from the URL configuration."""
+    found = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+                continue
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            if not route.lstrip("^").startswith("api/"):
+                continue
+            callback = pattern.callback
+            if hasattr(callback, "actions"):
+                methods = {m.upper() for m in callback.actions}
+            elif hasattr(callback, "cls"):
+                methods = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(callback.cls, m)}
+            else:
+                methods = {"GET"}
+            found.update((pattern.name, method) for method in methods)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_endpoint_has_an_entry() -> None:
+    routes = _api_routes()
+    assert routes - EXPECTED.keys() == set(), "endpoints without an entry in the authorisation matrix"
+    assert EXPECTED.keys() - routes == set(), "entries for endpoints that do not exist"
+
+
+def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
+    """The URL and body that a persona allowed to act would succeed with."""
+    ja = Agreement.objects.get(slug="japan-australia-raa")
+    round_, _ = NegotiationRound.objects.get_or_create(agreement=ja, number=5, starts_on=datetime.date(2016, 3, 1))
+    milestone = ja.milestones.first()
+    source = Source.objects.get(url__endswith="page4e_001195.html")
+    event = ja.events.first()
+    token = clients["read_token"].token
+    urls = {
+        "api-root": "/api/v1/",
+        "schema": "/api/v1/schema/",
+        "docs": "/api/v1/docs/",
+        "redoc": "/api/v1/redoc/",
+        "api-not-found": "/api/v2/agreements/",
+        "state-list": "/api/v1/states/",
+        "state-detail": "/api/v1/states/jpn/",
+        "grouping-list": "/api/v1/groupings/",
+        "grouping-detail": "/api/v1/groupings/G7/",
+        "agreementtype-list": "/api/v1/agreement-types/",
+        "agreementtype-detail": "/api/v1/agreement-types/raa/",
+        "agreement-list": "/api/v1/agreements/",
+        "agreement-detail": f"/api/v1/agreements/{ja.slug}/",
+        "agreement-transition": f"/api/v1/agreements/{ja.slug}/transition/",
+        "negotiationround-list": "/api/v1/rounds/",
+        "negotiationround-detail": f"/api/v1/rounds/{round_.pk}/",
+        "milestone-list": "/api/v1/milestones/",
+        "milestone-detail": f"/api/v1/milestones/{milestone.pk}/",
+        "statusevent-list": "/api/v1/events/",
+        "statusevent-detail": f"/api/v1/events/{event.pk}/",
+        "source-list": "/api/v1/sources/",
+        "source-detail": f"/api/v1/sources/{source.pk}/",
+        "token-list": "/api/v1/tokens/",
+        "token-detail": f"/api/v1/tokens/{token.pk}/",
+    }
+    return urls[route], None
+
+
+BODIES = {
+    ("agreement-list", "POST"): {
+        "title": "Germany–Japan RAA",
+        "slug": "germany-japan-raa",
+        "type": "RAA",
+        "participations": [{"state": "DEU"}, {"state": "jpn"}],
+    },
+    ("agreement-detail", "PUT"): {
+        "title": "Japan–Australia Reciprocal Access Agreement",
+        "slug": "japan-australia-raa",
+        "type": "RAA",
+        "summary": "Replaced.",
+        "participations": [{"state": "JPN"}, {"state": "AUS", "approval_status": "approved", "approval_body": "x"}],
+    },
+    ("agreement-detail", "PATCH"): {"summary": "Changed."},
+    ("agreement-transition", "POST"): {"status": "suspended", "effective_on": "2025-01-01", "note": "test"},
+    ("negotiationround-list", "POST"): {"agreement": "japan-australia-raa", "number": 9, "starts_on": "2015-01-01"},
+    ("negotiationround-detail", "PUT"): {"agreement": "japan-australia-raa", "number": 5, "starts_on": "2016-03-02"},
+    ("negotiationround-detail", "PATCH"): {"place": "Canberra"},
+    ("milestone-list", "POST"): {"agreement": "japan-australia-raa", "title": "Next", "due_on": "2027-01-01"},
+    ("milestone-detail", "PUT"): {"agreement": "japan-australia-raa", "title": "Renamed", "due_on": "2022-02-14"},
+    ("milestone-detail", "PATCH"): {"note": "Checked."},
+    ("source-list", "POST"): {"title": "A report", "publisher": "A publisher"},
+    ("source-detail", "PUT"): {"title": "Signing", "publisher": "Ministry of Foreign Affairs of Japan"},
+    ("source-detail", "PATCH"): {"title": "Signing of the RAA"},
+    ("token-list", "POST"): {"name": "from the matrix"},
+}
+
+CASES = [
+    pytest.param(route, method, persona, status, id=f"{method} {route} as {persona}")
+    for (route, method), statuses in EXPECTED.items()
+    for persona, status in zip(PERSONAS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("route", "method", "persona", "expected"), CASES)
+def test_authorisation(route: str, method: str, persona: str, expected: int, api_clients: dict[str, Client]) -> None:
+    url, _ = _target(route, api_clients)
+    client = api_clients[persona]
+    body = BODIES.get((route, method))
+    response = client.generic(
+        method, url, data=None if body is None else json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == expected, (response.status_code, getattr(response, "content", b"")[:400])
+    if expected >= 400 and route != "api-not-found":
+        assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_official_of_france_is_refused_on_every_route_that_changes_japan_australia(
+    api_clients: dict[str, Client],
+) -> None:
+    routes = [
+        key
+        for key, statuses in EXPECTED.items()
+        if key[1] != "GET" and key != ("agreement-list", "POST") and statuses == japan_australia_write(statuses[2])
+    ]
+    assert len(routes) >= 12
+    before = Agreement.objects.get(slug="japan-australia-raa")
+    for route, method in routes:
+        url, _ = _target(route, api_clients)
+        body = BODIES.get((route, method))
+        response = api_clients["official_fr"].generic(
+            method, url, data=json.dumps(body or {}), content_type="application/json"
+        )
+        assert response.status_code == 403, (route, method, response.content)
+        assert "FRA" in response.json()["detail"], (route, method, response.json())
+    after = Agreement.objects.get(slug="japan-australia-raa")
+    assert (after.summary, after.status, after.updated_at) == (before.summary, before.status, before.updated_at)
