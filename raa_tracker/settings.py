@@ -180,6 +180,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "/admin/login/"
+CSRF_FAILURE_VIEW = "raa_tracker.urls.csrf_failure"
 
 # E-mail: EMAIL_URL in django-environ syntax (smtp://user:pass@host:587, consolemail://, filemail:///abs/path).
 _email = email_from_env()

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from negotiations import views
 from raa_tracker.api.problems import json_problem
@@ -10,7 +11,9 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("raa_tracker.api.urls")),
-    re_path(r"^api/", lambda request: json_problem(request, 404, "No such resource."), name="api-not-found"),
+    re_path(
+        r"^api/", csrf_exempt(lambda request: json_problem(request, 404, "No such resource.")), name="api-not-found"
+    ),
 ]
 
 
@@ -24,3 +27,10 @@ def handler500(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_problem(request, 500, "The server failed; the error has been logged.")
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Session clients of the API that forget the CSRF token get a problem document, not an HTML page."""
+    if request.path.startswith("/api/"):
+        return json_problem(request, 403, f"CSRF check failed: {reason}. Send the X-CSRFToken header or use a token.")
+    return csrf.csrf_failure(request, reason)

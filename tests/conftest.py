@@ -23,8 +23,13 @@ def need_service(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
+    """Seed the test database once. Transactional tests (serialized_rollback=True) restore this state."""
+    from django.db import connections
+
     with django_db_blocker.unblock():
         load_record()
+        for alias in connections:
+            connections[alias]._test_serialized_contents = connections[alias].creation.serialize_db_to_string()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerialize
     """A user's own token. The key appears only in the response that creates it."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:token-detail")
-    key = serializers.CharField(read_only=True, help_text="Shown once, when the token is created.")
     expires_in_days = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=3650, help_text="Expire after this many days."
     )
@@ -24,7 +23,6 @@ class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerialize
             "name",
             "prefix",
             "scope",
-            "key",
             "expires_in_days",
             "expires_at",
             "last_used_at",
@@ -37,3 +35,12 @@ class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerialize
     def expires_in(self) -> datetime.timedelta | None:
         days = self.validated_data.get("expires_in_days")
         return datetime.timedelta(days=days) if days else None
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    """The response to creating a token: the only time its key is shown."""
+
+    key = serializers.CharField(read_only=True, help_text="Shown once; store it now. Only its digest is kept.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]

@@ -8,7 +8,7 @@ from accounts.models import ApiToken, TokenScope
 from accounts.services import token_create, token_revoke
 from raa_tracker.api.permissions import token_scope_allows
 
-from .serializers import ApiTokenSerializer
+from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
 
 
 class OwnTokensOnly(permissions.BasePermission):
@@ -24,7 +24,9 @@ class OwnTokensOnly(permissions.BasePermission):
 
 @extend_schema_view(
     list=extend_schema(summary="List your API tokens"),
-    create=extend_schema(summary="Create an API token (its key is shown once)"),
+    create=extend_schema(
+        summary="Create an API token (its key is shown once)", responses={201: ApiTokenCreatedSerializer}
+    ),
     retrieve=extend_schema(summary="One of your API tokens"),
     destroy=extend_schema(summary="Revoke one of your API tokens"),
 )
@@ -57,9 +59,10 @@ class ApiTokenViewSet(
             name=serializer.validated_data.get("name", ""),
             expires_in=serializer.expires_in(),
         )
-        data = self.get_serializer(token).data
-        data["key"] = key
-        return Response(data, status=status.HTTP_201_CREATED)
+        token.key = key
+        return Response(
+            ApiTokenCreatedSerializer(token, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     def perform_destroy(self, instance: ApiToken) -> None:
         token_revoke(token=instance)

@@ -1,7 +1,6 @@
 """Shapes of the negotiation resources. No business rule lives here: writes go through negotiations.services."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -149,9 +148,11 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
 class EventSerializer(serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:statusevent-detail")
     agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = SourceBriefSerializer(read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True)
+    source = SourceBriefSerializer(read_only=True, allow_null=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty when the application recorded it."
+    )
+    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     corrected_by = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField(help_text="False once a correction has replaced this entry.")
     created_at = serializers.DateTimeField(source="recorded_at", read_only=True)
@@ -179,7 +180,7 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field({"type": "integer", "nullable": True})
     def get_corrected_by(self, event: StatusEvent) -> int | None:
         correction = getattr(event, "correction", None)
         return correction.pk if correction else None

@@ -17,6 +17,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
@@ -86,6 +87,11 @@ def _field_errors(errors: Any) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's EXCEPTION_HANDLER: map every exception we expect to a problem document."""
+    request = context.get("request")
+    if request is not None:
+        # Errors are JSON problem documents whatever format the client asked for (?format=csv included).
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = PROBLEM_CONTENT_TYPE
     if isinstance(exc, TransitionRefused):
         set_rollback()
         body = problem(
