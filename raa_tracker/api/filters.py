@@ -12,12 +12,26 @@ GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering", "cursor"}
 
 
 class StrictFilterSet(django_filters.FilterSet):
+    def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
+        # A NUL character cannot reach PostgreSQL: such parameters are refused before any query is built.
+        def values(name: str) -> list:
+            return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+
+        self.nul_parameters = sorted(name for name in (data or {}) if any("\x00" in str(v) for v in values(name)))
+        if self.nul_parameters:
+            data = data.copy()
+            for name in self.nul_parameters:
+                del data[name]
+        super().__init__(data, *args, **kwargs)
+
     def is_valid(self) -> bool:
         valid = super().is_valid()
         unknown = sorted(set(self.data) - set(self.filters) - GENERAL_PARAMETERS)
         for name in unknown:
             self.form.errors[name] = self.form.error_class([_("Unknown parameter.")])
-        return valid and not unknown
+        for name in self.nul_parameters:
+            self.form.errors[name] = self.form.error_class([_("Null characters are not allowed.")])
+        return valid and not unknown and not self.nul_parameters
 
 
 class CodeField(forms.ModelMultipleChoiceField):

@@ -81,6 +81,8 @@ def test_updated_since_is_a_change_feed(client: Client, official_fr: object) -> 
         ("page=two", "page"),
         ("ordering=secret", "ordering"),
         ("q=%00", "q"),
+        ("party=JP%00N", "party"),
+        ("grouping=g%007", "grouping"),
     ],
 )
 def test_malformed_filters_are_400_naming_the_parameter(client: Client, query: str, parameter: str) -> None:

@@ -48,6 +48,20 @@ schema = _load_schema()
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open() -> None:
+    """Requests go through the real WSGI app, whose request signals would close the connection that holds the
+    test's transaction; Django's own test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def _headers(user: object, scope: TokenScope) -> dict[str, str]:
     _, key = token_create(user=user, scope=scope, name="schemathesis")
     return {"Authorization": f"Token {key}"}
