@@ -81,3 +81,13 @@ def france_japan(db: None) -> Agreement:
 def _fast_password_hashing(settings: object) -> None:
     """Hashing is PBKDF2 in production; tests need no key stretching."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def database_text() -> str:
+    """Every value of every table, as text: what a database dump would show."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT * FROM "{table}"')
+            chunks.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(chunks)

@@ -4,11 +4,11 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ApiToken, TokenScope
 from accounts.services import token_authenticate, token_create, token_revoke
+from tests.conftest import database_text
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,6 @@ def _create(*args: str) -> tuple[str, str]:
     return out.getvalue().strip(), err.getvalue()
 
 
-def _all_text_in_database() -> str:
-    """Every value of every table, as text: a stand-in for a database dump."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')
-            chunks.extend(repr(row) for row in cursor.fetchall())
-    return "\n".join(chunks)
-
-
 def test_command_prints_key_once_and_stores_only_a_digest(official_jp: object) -> None:
     key, notice = _create("official-jp", "--write", "--expires-days", "30")
     assert key.startswith("raa_") and len(key) > 40
@@ -37,8 +27,8 @@ def test_command_prints_key_once_and_stores_only_a_digest(official_jp: object) -
     assert token.scope == TokenScope.WRITE
     assert token.digest == ApiToken.digest_of(key) and key not in token.digest
     assert abs(token.expires_at - (timezone.now() + datetime.timedelta(days=30))) < datetime.timedelta(minutes=1)
-    assert key not in _all_text_in_database()
-    assert key[len("raa_") + 6 :] not in _all_text_in_database()
+    assert key not in database_text()
+    assert key[len("raa_") + 6 :] not in database_text()
 
 
 def test_read_only_by_default(analyst: object) -> None:

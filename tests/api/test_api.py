@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import TokenScope
 from negotiations.models import Agreement, Source, StatusEvent
+from tests.conftest import database_text
 
 from .conftest import assert_problem, session_client, token_client
 
@@ -286,6 +287,7 @@ def test_tokens_self_service(analyst: object) -> None:
     created = _json(client, "POST", "/api/v1/tokens/", {"name": "pipeline", "scope": "read", "expires_in_days": 30})
     assert created.status_code == 201
     key = created.json()["key"]
+    assert key not in database_text(), "the key is stored only as a digest"
     listed = client.get("/api/v1/tokens/").json()["results"]
     assert [t["name"] for t in listed] == ["pipeline"] and "key" not in listed[0]
     token_user = Client(headers={"Authorization": f"Token {key}"})
