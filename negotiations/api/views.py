@@ -21,6 +21,7 @@ from negotiations.filtersets import (
 from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
+from raa_tracker.api.lookups import CodeLookupMixin
 from raa_tracker.api.pagination import EventCursorPagination
 
 from .serializers import (
@@ -48,7 +49,7 @@ class _ServiceWritesMixin:
         services.record_delete(actor=self.request.user, obj=instance)
 
 
-class AgreementTypeViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class AgreementTypeViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Kinds of agreement (RAA, SOFA, ACSA, …), looked up by code."""
 
     queryset = AgreementType.objects.order_by("code")
@@ -56,10 +57,6 @@ class AgreementTypeViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyMo
     filterset_class = AgreementTypeFilterSet
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9-]{1,20}"
-
-    def get_object(self) -> Model:
-        self.kwargs["code"] = self.kwargs["code"].upper()
-        return super().get_object()
 
 
 @extend_schema_view(

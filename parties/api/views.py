@@ -1,15 +1,16 @@
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from rest_framework import viewsets
 
 from parties.filtersets import GroupingFilterSet, StateFilterSet
 from parties.models import Grouping, State
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
+from raa_tracker.api.lookups import CodeLookupMixin
 
 from .serializers import GroupingSerializer, StateSerializer
 
 
-class StateViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class StateViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, looked up by its alpha-3 code in any case (/states/jpn/ is Japan)."""
 
     queryset = State.objects.order_by("short_name")
@@ -18,12 +19,8 @@ class StateViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewS
     lookup_field = "alpha3"
     lookup_value_regex = "[A-Za-z]{3}"
 
-    def get_object(self) -> Model:
-        self.kwargs["alpha3"] = self.kwargs["alpha3"].upper()
-        return super().get_object()
 
-
-class GroupingViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class GroupingViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """Groupings of states (G7, EU, NATO, Quad, …) with their members."""
 
     serializer_class = GroupingSerializer
@@ -34,6 +31,4 @@ class GroupingViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelVi
     def get_queryset(self) -> QuerySet[Grouping]:
         return Grouping.objects.prefetch_related(Prefetch("members", State.objects.order_by("alpha3"))).order_by("name")
 
-    def get_object(self) -> Model:
-        self.kwargs["code"] = self.kwargs["code"].lower()
-        return super().get_object()
+    lookup_normalize = staticmethod(str.lower)

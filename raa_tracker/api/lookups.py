@@ -1,0 +1,11 @@
+from django.db.models import Model
+
+
+class CodeLookupMixin:
+    """For viewsets looked up by a code (JPN, RAA, g7): the code in the URL may come in any case."""
+
+    lookup_normalize = staticmethod(str.upper)
+
+    def get_object(self) -> Model:
+        self.kwargs[self.lookup_field] = self.lookup_normalize(self.kwargs[self.lookup_field])
+        return super().get_object()
