@@ -1,6 +1,7 @@
 """FilterSets shared by the dashboard lists and the API (one definition of every filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ from raa_tracker.api.filters import CodeFilter, StrictFilterSet
 
 from .choices import MilestoneKind, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _agreements_with_status_between(status: Status, after: object, before: object) -> QuerySet:
@@ -22,34 +25,36 @@ def _agreements_with_status_between(status: Status, after: object, before: objec
 
 
 class AgreementFilterSet(StrictFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Words in titles, summaries and notes"))
     party = CodeFilter(
         queryset=State.objects.all(),
         to_field_name="alpha3",
         field_name="parties__alpha3",
         conjoined=True,
-        label=_("Party (alpha-3 code); repeat it to require all"),
+        label=_("Parties (all of them)"),
     )
     type = CodeFilter(
-        queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type (code)")
+        queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type")
     )
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status; repeat for any of several"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+    )
     grouping = CodeFilter(
         queryset=Grouping.objects.all(),
         to_field_name="code",
         method="filter_grouping",
         normalize=str.lower,
-        label=_("A party belongs to this grouping"),
+        label=_("A party belongs to"),
     )
-    signed_after = django_filters.DateFilter(method="filter_dates", label=_("Signed on or after"))
-    signed_before = django_filters.DateFilter(method="filter_dates", label=_("Signed on or before"))
-    in_force_after = django_filters.DateFilter(method="filter_dates", label=_("In force on or after"))
-    in_force_before = django_filters.DateFilter(method="filter_dates", label=_("In force on or before"))
+    signed_after = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("Signed on or after"))
+    signed_before = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("Signed on or before"))
+    in_force_after = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("In force on or after"))
+    in_force_before = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("In force on or before"))
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
     )
-    q = django_filters.CharFilter(method="search", label=_("Search titles, summaries and notes"))
     ordering = django_filters.OrderingFilter(
-        fields=["title", "status_since", "updated_at", "created_at", "slug", "status"]
+        fields=["title", "status_since", "updated_at", "created_at", "slug", "status"], label=_("Sort by")
     )
 
     class Meta:

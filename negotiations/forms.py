@@ -1,8 +1,13 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Status
-from .models import StatusEvent
+from parties.models import State
+from raa_tracker.versions import version_of
+
+from .choices import DatePrecision, Status
+from .models import Agreement, Milestone, NegotiationRound, Source, StatusEvent
 from .services import transition_check
 
 
@@ -51,3 +56,138 @@ class StatusEventForm(forms.ModelForm):
             "corrects": data["corrects"],
             "correction_reason": data["correction_reason"],
         }
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the record it was rendered from, so that saving over a newer change is refused."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class VersionedModelForm(forms.ModelForm):
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class NewSourceFields(forms.Form):
+    """A source cited for the first time, entered beside the change it supports."""
+
+    new_source_title = forms.CharField(label=_("Title of a new source"), max_length=300, required=False)
+    new_source_publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    new_source_url = forms.URLField(label=_("Address (URL)"), max_length=500, required=False, assume_scheme="https")
+    new_source_published_on = forms.DateField(
+        label=_("Publication date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_source_language = forms.CharField(label=_("Language"), max_length=16, required=False, initial="en")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("new_source_title") and not data.get("new_source_publisher"):
+            self.add_error("new_source_publisher", _("Name the publisher of the new source."))
+        if data.get("source") and data.get("new_source_title"):
+            self.add_error("new_source_title", _("Choose a stored source or enter a new one, not both."))
+        return data
+
+    def new_source(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("new_source_title"):
+            return None
+        return {
+            "title": data["new_source_title"],
+            "publisher": data["new_source_publisher"],
+            "url": data.get("new_source_url") or "",
+            "published_on": data.get("new_source_published_on"),
+            "language": data.get("new_source_language") or "en",
+        }
+
+
+def source_choices(agreement: Agreement) -> QuerySet[Source]:
+    """The sources offered in a form: those already cited for this agreement and the most recent ones."""
+    cited = Source.objects.filter(
+        Q(events__agreement=agreement)
+        | Q(rounds__agreement=agreement)
+        | Q(milestones__agreement=agreement)
+        | Q(participations__agreement=agreement)
+    ).values("pk")
+    recent = Source.objects.order_by("-created_at").values("pk")[:50]
+    return Source.objects.filter(Q(pk__in=cited) | Q(pk__in=recent)).order_by("publisher", "title")
+
+
+class StatusChangeForm(NewSourceFields, VersionedForm):
+    """An official's record of a status change, checked against the lifecycle before it is saved."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    effective_on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_precision = forms.ChoiceField(
+        label=_("The date is exact to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    field_order = ["status", "effective_on", "date_precision", "place", "source", "note"]
+
+    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.agreement = agreement
+        self.fields["source"].queryset = source_choices(agreement)
+        self.fields["version"].initial = version_of(agreement)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") and data.get("effective_on") and "status" not in self.errors:
+            try:
+                transition_check(agreement=self.agreement, status=data["status"], effective_on=data["effective_on"])
+            except ValidationError as refused:
+                self.add_error("status", refused.messages)
+        return data
+
+
+class RoundForm(NewSourceFields, VersionedModelForm):
+    class Meta:
+        model = NegotiationRound
+        fields = ["number", "starts_on", "ends_on", "place", "host", "summary", "source"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agreement = agreement
+        self.fields["source"].queryset = source_choices(agreement)
+        self.fields["host"].queryset = State.objects.order_by("short_name")
+        if self.instance.pk:
+            self.fields["version"].initial = version_of(self.instance)
+        else:
+            self.fields["number"].initial = (agreement.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+class MilestoneForm(NewSourceFields, VersionedModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "title", "due_on", "status", "completed_on", "responsible_party", "note", "source"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.agreement = agreement
+        self.fields["source"].queryset = source_choices(agreement)
+        self.fields["responsible_party"].queryset = State.objects.filter(participations__agreement=agreement)
+        if self.instance.pk:
+            self.fields["version"].initial = version_of(self.instance)
+
+
+class SourceForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ["title", "publisher", "url", "published_on", "language"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["url"].assume_scheme = "https"

@@ -123,7 +123,7 @@ class Agreement(TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:negotiations_agreement_change", args=[self.pk])
+        return reverse("agreement-detail", args=[self.slug])
 
 
 class Participation(TimestampedModel):

@@ -1,8 +1,17 @@
-"""Reads for pages and endpoints, with the joins they need."""
+"""Reads for pages and endpoints, with the joins they need: each page runs a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, QuerySet
+import datetime
+from dataclasses import dataclass
 
-from .models import Agreement, Participation, StatusEvent
+from django.db import connection
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+
+from parties.models import State
+
+from .choices import MilestoneStatus, Status
+from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+
+IN_PROGRESS = [Status.PROPOSED, Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE, Status.SUSPENDED]
 
 
 def agreements_with_parties() -> QuerySet[Agreement]:
@@ -16,6 +25,151 @@ def status_counts() -> dict[str, int]:
     return dict(Agreement.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
+def type_counts() -> list[tuple[AgreementType, int]]:
+    types = AgreementType.objects.annotate(n=Count("agreements")).filter(n__gt=0).order_by("-n", "code")
+    return [(agreement_type, agreement_type.n) for agreement_type in types]
+
+
 def events() -> QuerySet[StatusEvent]:
     """Status events with what their representation shows (agreement, source, recorder, correction)."""
     return StatusEvent.objects.select_related("agreement", "source", "recorded_by", "correction")
+
+
+def recent_events(limit: int = 10) -> QuerySet[StatusEvent]:
+    return events().order_by("-recorded_at", "-id")[:limit]
+
+
+def milestones_due(today: datetime.date, days: int) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.open()
+        .filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
+        .select_related("agreement", "responsible_party")
+        .order_by("due_on", "id")
+    )
+
+
+def milestones_overdue(today: datetime.date) -> QuerySet[Milestone]:
+    return Milestone.objects.overdue(today).select_related("agreement", "responsible_party").order_by("due_on", "id")
+
+
+def negotiations_in_progress() -> QuerySet[Agreement]:
+    """Open negotiations with the date their record starts (the first event), for 'running for N days'."""
+    return (
+        agreements_with_parties()
+        .filter(status__in=IN_PROGRESS)
+        .annotate(started_on=Min("events__effective_on", filter=Q(events__correction__isnull=True)))
+        .order_by("started_on", "title")
+    )
+
+
+@dataclass(frozen=True)
+class AgreementPage:
+    agreement: Agreement
+    participations: list[Participation]
+    history: list[StatusEvent]
+    rounds: list[NegotiationRound]
+    milestones: list[Milestone]
+    sources: list[Source]
+
+
+def agreement_page(slug: str) -> AgreementPage:
+    """Everything the agreement page shows, in six queries."""
+    agreement = Agreement.objects.select_related("type").get(slug=slug)
+    participations = list(agreement.participations.select_related("state", "source").order_by("state__short_name"))
+    history = list(
+        agreement.events.select_related("source", "recorded_by", "correction", "corrects").order_by(
+            "effective_on", "id"
+        )
+    )
+    rounds = list(agreement.rounds.select_related("host", "source").order_by("number"))
+    milestones = list(
+        agreement.milestones.select_related("responsible_party", "source", "owner").order_by("due_on", "id")
+    )
+    cited = {item.source_id for item in [*participations, *history, *rounds, *milestones] if item.source_id}
+    sources = list(Source.objects.filter(pk__in=cited).order_by("published_on", "title"))
+    return AgreementPage(agreement, participations, history, rounds, milestones, sources)
+
+
+def state_agreements(state: State) -> QuerySet[Agreement]:
+    return agreements_with_parties().filter(participations__state=state).order_by("status", "title")
+
+
+def partners_of(state: State) -> list[tuple[State, int]]:
+    """States that share an agreement with `state`, with how many they share."""
+    shared = Participation.objects.filter(agreement__participations__state=state).exclude(state=state)
+    counts = dict(shared.values_list("state").annotate(n=Count("agreement", distinct=True)).values_list("state", "n"))
+    partners = State.objects.filter(pk__in=counts).order_by("short_name")
+    return [(partner, counts[partner.pk]) for partner in partners]
+
+
+def agenda(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str, object]]:
+    """Open milestones and rounds between two dates, in date order, for the agenda by month."""
+    milestones = Milestone.objects.filter(
+        status=MilestoneStatus.PLANNED, due_on__gte=start, due_on__lte=end
+    ).select_related("agreement")
+    rounds = NegotiationRound.objects.filter(starts_on__gte=start, starts_on__lte=end).select_related(
+        "agreement", "host"
+    )
+    items = [(m.due_on, "milestone", m) for m in milestones] + [(r.starts_on, "round", r) for r in rounds]
+    return sorted(items, key=lambda item: (item[0], item[1]))
+
+
+SEARCH_LIMIT = 20
+
+
+def search(query: str) -> dict[str, list]:
+    """Agreements, events, rounds, milestones and sources matching `query`.
+
+    PostgreSQL ranks with full-text search (the 'simple' configuration, since records mix languages);
+    SQLite falls back to case-insensitive containment.
+    """
+    query = query.strip()
+    if not query:
+        return {}
+    if connection.vendor == "postgresql":
+        return _search_postgres(query)
+    return {
+        "agreements": list(
+            agreements_with_parties().filter(Q(title__icontains=query) | Q(summary__icontains=query))[:SEARCH_LIMIT]
+        ),
+        "events": list(
+            events()
+            .filter(Q(note__icontains=query) | Q(place__icontains=query))
+            .order_by("-effective_on")[:SEARCH_LIMIT]
+        ),
+        "rounds": list(
+            NegotiationRound.objects.select_related("agreement")
+            .filter(Q(place__icontains=query) | Q(summary__icontains=query))
+            .order_by("-starts_on")[:SEARCH_LIMIT]
+        ),
+        "milestones": list(
+            Milestone.objects.select_related("agreement")
+            .filter(Q(title__icontains=query) | Q(note__icontains=query))
+            .order_by("-due_on")[:SEARCH_LIMIT]
+        ),
+        "sources": list(
+            Source.objects.filter(Q(title__icontains=query) | Q(publisher__icontains=query)).order_by("-published_on")[
+                :SEARCH_LIMIT
+            ]
+        ),
+    }
+
+
+def _search_postgres(query: str) -> dict[str, list]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    terms = SearchQuery(query, search_type="websearch", config="simple")
+
+    def ranked(queryset: QuerySet, *fields: str) -> list:
+        vector = SearchVector(*fields, config="simple")
+        return list(
+            queryset.annotate(rank=SearchRank(vector, terms)).filter(rank__gt=0).order_by("-rank")[:SEARCH_LIMIT]
+        )
+
+    return {
+        "agreements": ranked(agreements_with_parties(), "title", "summary", "slug"),
+        "events": ranked(events(), "note", "place"),
+        "rounds": ranked(NegotiationRound.objects.select_related("agreement"), "place", "summary"),
+        "milestones": ranked(Milestone.objects.select_related("agreement"), "title", "note"),
+        "sources": ranked(Source.objects.all(), "title", "publisher"),
+    }

@@ -1,23 +1,337 @@
+"""The dashboard: server-rendered pages on the selectors, services, FilterSets and policy (thin views)."""
+
+import datetime
+from collections import OrderedDict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import Action
+from raa_tracker.versions import StaleVersion, check_version, version_of
 
+from . import selectors, services
 from .choices import Status
-from .models import Agreement, Milestone
-from .selectors import agreements_with_parties, status_counts
+from .filtersets import AgreementFilterSet
+from .forms import MilestoneForm, RoundForm, SourceForm, StatusChangeForm
+from .lifecycle import TransitionRefused
+from .models import Agreement, Milestone, NegotiationRound
+from .timeline import build_timeline
+
+PAGE_SIZE = 25
 
 
+def _readable(view: object) -> object:
+    """Pages need a login when PUBLIC_READ is false (accounts.policy decides)."""
+
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not policy.can(request.user, Action.VIEW, Agreement):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@_readable
 def overview(request: HttpRequest) -> HttpResponse:
-    """Where every negotiation stands (a first overview; the full dashboard is issue #4)."""
-    if not policy.can(request.user, Action.VIEW, Agreement):
-        return redirect_to_login(request.get_full_path())
-    counts = status_counts()
+    """Counts by status and type, what is due and overdue, recent changes, negotiations in progress."""
+    today = timezone.localdate()
+    counts = selectors.status_counts()
+    in_progress = list(selectors.negotiations_in_progress())
+    for agreement in in_progress:
+        agreement.running_days = (today - agreement.started_on).days if agreement.started_on else None
     context = {
-        "agreements": agreements_with_parties().order_by("title"),
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
-        "overdue": Milestone.objects.overdue().select_related("agreement"),
+        "unrecorded": counts.get(None, 0),
+        "type_counts": selectors.type_counts(),
+        "due_soon": selectors.milestones_due(today, 30),
+        "overdue": selectors.milestones_overdue(today),
+        "recent": selectors.recent_events(10),
+        "in_progress": in_progress,
+        "today": today,
     }
     return render(request, "negotiations/overview.html", context)
+
+
+SORTABLE = OrderedDict(
+    [
+        ("title", gettext_lazy("Agreement")),
+        ("status", gettext_lazy("Status")),
+        ("status_since", gettext_lazy("Since")),
+        ("updated_at", gettext_lazy("Changed")),
+    ]
+)
+
+
+@_readable
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """The agreements with the API's filters; the filters live in the URL so that a view can be shared."""
+    filterset = AgreementFilterSet(request.GET or None, queryset=selectors.agreements_with_parties().order_by("title"))
+    valid = filterset.is_valid() if request.GET else True
+    queryset = filterset.qs if request.GET and valid else selectors.agreements_with_parties().order_by("title")
+    if not valid:
+        queryset = queryset.none()
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    ordering = request.GET.get("ordering", "title")
+    columns = []
+    for field, label in SORTABLE.items():
+        next_order = f"-{field}" if ordering == field else field
+        sort_query = query.copy()
+        sort_query["ordering"] = next_order
+        direction = "ascending" if ordering == field else "descending" if ordering == f"-{field}" else None
+        columns.append({"label": label, "url": "?" + sort_query.urlencode(), "direction": direction})
+    csv_query = query.copy()
+    csv_query["format"] = "csv"
+    csv_query.pop("page_size", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "columns": columns,
+        "query": query.urlencode(),
+        "csv_url": reverse("api:agreement-list") + "?" + csv_query.urlencode(),
+        "filter_errors": filterset.errors if not valid else None,
+    }
+    return render(request, "negotiations/agreement_list.html", context)
+
+
+@_readable
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One agreement: its parties, timeline, rounds, milestones, history with provenance, and sources."""
+    try:
+        page = selectors.agreement_page(slug)
+    except Agreement.DoesNotExist:
+        raise Http404(_("No agreement with this address.")) from None
+    today = timezone.localdate()
+    agreement = page.agreement
+    user = request.user
+    can_change = policy.can(user, Action.CHANGE, agreement)
+    if can_change:
+        for milestone in page.milestones:
+            milestone.version = version_of(milestone)
+    context = {
+        "page": page,
+        "agreement": agreement,
+        "timeline": build_timeline(
+            page.history, page.rounds, page.milestones, today, status_label=lambda e: e.get_status_display()
+        ),
+        "today": today,
+        "can_transition": policy.can(user, Action.TRANSITION, agreement),
+        "can_change": can_change,
+    }
+    return render(request, "negotiations/agreement_detail.html", context)
+
+
+def _agreement_for(request: HttpRequest, slug: str, action: Action) -> Agreement:
+    agreement = get_object_or_404(Agreement, slug=slug)
+    policy.require(request.user, action, agreement)
+    return agreement
+
+
+def _add_service_errors(form: object, error: ValidationError) -> None:
+    """Put a service's errors beside the form's fields, or above the form when it has no such field."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _source_for(form: object, user: object) -> object:
+    new = form.new_source()
+    return services.source_find_or_record(actor=user, **new) if new else form.cleaned_data.get("source")
+
+
+@login_required
+def record_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """An official records what happened: a status change with its date, source and note."""
+    agreement = _agreement_for(request, slug, Action.TRANSITION)
+    form = StatusChangeForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+                check_version(locked, data["version"])
+                services.agreement_transition(
+                    actor=request.user,
+                    agreement=locked,
+                    status=data["status"],
+                    effective_on=data["effective_on"],
+                    date_precision=data["date_precision"],
+                    place=data["place"],
+                    note=data["note"],
+                    source=_source_for(form, request.user),
+                )
+        except (StaleVersion, TransitionRefused, ValidationError) as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The status change was recorded."))
+            return redirect(agreement_url(agreement) + "#history")
+    return render(request, "negotiations/status_form.html", {"form": form, "agreement": agreement})
+
+
+def _save_versioned(request: HttpRequest, form: object, obj: Model | None, save: object) -> bool:
+    """Save through `save()` inside a transaction that first checks the form's version against the locked row."""
+    try:
+        with transaction.atomic():
+            if obj is not None:
+                locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+                check_version(locked, form.cleaned_data.get("version", ""))
+            save()
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return False
+    return True
+
+
+def _model_fields(form: object) -> dict:
+    return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+
+
+@login_required
+def round_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a negotiation round, or edit one."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    negotiation_round = get_object_or_404(NegotiationRound, pk=pk, agreement=agreement) if pk else None
+    policy.require(
+        request.user,
+        Action.CHANGE if negotiation_round else Action.CREATE,
+        negotiation_round or NegotiationRound(agreement=agreement),
+    )
+    form = RoundForm(request.POST or None, instance=negotiation_round, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        fields = _model_fields(form)
+        fields["source"] = _source_for(form, request.user)
+
+        def save() -> None:
+            if negotiation_round is None:
+                services.round_record(actor=request.user, agreement=agreement, **fields)
+            else:
+                locked = NegotiationRound.objects.get(pk=negotiation_round.pk)
+                services.record_update(actor=request.user, obj=locked, **fields)
+
+        if _save_versioned(request, form, negotiation_round, save):
+            messages.success(request, _("The round was saved."))
+            return redirect(agreement_url(agreement) + "#rounds")
+    heading = (
+        _("Edit round %(number)s") % {"number": negotiation_round.number} if negotiation_round else _("Add a round")
+    )
+    context = {"form": form, "agreement": agreement, "object": negotiation_round, "kind": "round", "heading": heading}
+    return render(request, "negotiations/record_form.html", context)
+
+
+@login_required
+def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a milestone, or edit one."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    milestone = get_object_or_404(Milestone, pk=pk, agreement=agreement) if pk else None
+    policy.require(
+        request.user, Action.CHANGE if milestone else Action.CREATE, milestone or Milestone(agreement=agreement)
+    )
+    form = MilestoneForm(request.POST or None, instance=milestone, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        fields = _model_fields(form)
+        fields["source"] = _source_for(form, request.user)
+
+        def save() -> None:
+            if milestone is None:
+                services.milestone_record(actor=request.user, agreement=agreement, **fields)
+            else:
+                locked = Milestone.objects.get(pk=milestone.pk)
+                services.record_update(actor=request.user, obj=locked, **fields)
+
+        if _save_versioned(request, form, milestone, save):
+            messages.success(request, _("The milestone was saved."))
+            return redirect(agreement_url(agreement) + "#milestones")
+    heading = _("Edit a milestone") if milestone else _("Add a milestone")
+    context = {"form": form, "agreement": agreement, "object": milestone, "kind": "milestone", "heading": heading}
+    return render(request, "negotiations/record_form.html", context)
+
+
+@login_required
+@require_POST
+def milestone_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark a milestone done today (a one-button form on the agreement page)."""
+    milestone = get_object_or_404(Milestone, pk=pk, agreement__slug=slug)
+    policy.require(request.user, Action.CHANGE, milestone)
+    try:
+        with transaction.atomic():
+            locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+            check_version(locked, request.POST.get("version", ""))
+            services.milestone_complete(actor=request.user, milestone=locked, completed_on=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Marked done: %(title)s") % {"title": milestone.title})
+    return redirect(agreement_url(milestone.agreement) + "#milestones")
+
+
+@login_required
+def source_create(request: HttpRequest) -> HttpResponse:
+    """Add a source; officials and administrators only."""
+    if not policy.can(request.user, Action.CREATE, SourceForm.Meta.model):
+        raise PermissionDenied(_("Your account may not add sources."))
+    form = SourceForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("overview")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("overview")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The source was added."))
+            return HttpResponseRedirect(next_url)
+    return render(request, "negotiations/source_form.html", {"form": form, "next": next_url})
+
+
+@_readable
+def upcoming(request: HttpRequest) -> HttpResponse:
+    """An agenda of open milestones and rounds, by month, from the first of this month for a year."""
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    end = datetime.date(start.year + 1, start.month, 1) - datetime.timedelta(days=1)
+    months: OrderedDict[datetime.date, list] = OrderedDict()
+    for day, kind, item in selectors.agenda(start, end):
+        months.setdefault(day.replace(day=1), []).append((day, kind, item))
+    context = {
+        "months": months,
+        "start": start,
+        "end": end,
+        "today": today,
+        "overdue": selectors.milestones_overdue(today),
+    }
+    return render(request, "negotiations/upcoming.html", context)
+
+
+@_readable
+def search(request: HttpRequest) -> HttpResponse:
+    """Search across agreements, events, rounds, milestones and sources."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    results = selectors.search(query) if query else {}
+    total = sum(len(rows) for rows in results.values())
+    return render(
+        request, "negotiations/search.html", {"query": query, "search_query": query, "results": results, "total": total}
+    )
+
+
+def agreement_url(agreement: Agreement) -> str:
+    return agreement.get_absolute_url()

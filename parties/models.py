@@ -32,7 +32,7 @@ class State(TimestampedModel):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:parties_state_change", args=[self.pk])
+        return reverse("state-detail", args=[self.alpha3])
 
 
 class Grouping(TimestampedModel):

@@ -4,11 +4,13 @@ from django.urls import include, path, re_path
 from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from negotiations import views
 from raa_tracker.api.problems import json_problem
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", include("negotiations.urls")),
+    path("", include("parties.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("raa_tracker.api.urls")),
     re_path(

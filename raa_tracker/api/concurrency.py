@@ -5,12 +5,12 @@ clients holding the same ETag exactly one succeeds and the other gets 412;
 writes without If-Match are serialised by the same lock.
 """
 
-import hashlib
-
 from django.db import transaction
 from django.db.models import Model
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from raa_tracker.versions import version_of
 
 from .problems import PreconditionFailed
 
@@ -18,9 +18,7 @@ UNSAFE = {"PUT", "PATCH", "DELETE", "POST"}
 
 
 def etag_for(obj: Model) -> str:
-    stamp = getattr(obj, "updated_at", None) or getattr(obj, "recorded_at", None)
-    digest = hashlib.sha256(f"{obj._meta.label}:{obj.pk}:{stamp.isoformat() if stamp else ''}".encode()).hexdigest()
-    return f'"{digest[:32]}"'
+    return f'"{version_of(obj)}"'
 
 
 def if_match_allows(request: Request, obj: Model) -> bool:
