@@ -1,48 +1,196 @@
+"""The dashboard pages as a browser sees them (Django's test client); the real-browser tests are in tests/browser."""
+
+import datetime
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from negotiations.models import Agreement
+from negotiations.choices import Status
+from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, StatusEvent
+from negotiations.services import agreement_transition
+from parties.models import State
 
 pytestmark = pytest.mark.django_db
 
 
-def test_overview_lists_the_seeded_record(client: Client, django_assert_max_num_queries: object) -> None:
-    with django_assert_max_num_queries(6):
-        response = client.get("/")
-    assert response.status_code == 200
-    page = response.content.decode()
+def _page(client: Client, url: str, **headers: str) -> str:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def _more_rows(n: int = 15) -> None:
+    """More agreements of Japan, each with an event, a round and milestones (one overdue, one due soon)."""
+    raa = AgreementType.objects.get(code="RAA")
+    japan = State.objects.get(alpha3="JPN")
+    today = datetime.date.today()
+    start = Agreement.objects.filter(slug__startswith="extra-").count()
+    partners = State.objects.exclude(alpha3="JPN").order_by("alpha3")[start : start + n]
+    for i, partner in enumerate(partners, start=start):
+        agreement = Agreement.objects.create(title=f"Extra {i}", slug=f"extra-{i}", type=raa)
+        Participation.objects.bulk_create(
+            [Participation(agreement=agreement, state=japan), Participation(agreement=agreement, state=partner)]
+        )
+        agreement_transition(actor=None, agreement=agreement, status=Status.NEGOTIATING, effective_on=today)
+        NegotiationRound.objects.create(agreement=agreement, number=1, starts_on=today + datetime.timedelta(days=20))
+        Milestone.objects.create(agreement=agreement, title=f"Due {i}", due_on=today + datetime.timedelta(days=5))
+        Milestone.objects.create(agreement=agreement, title=f"Late {i}", due_on=today - datetime.timedelta(days=5))
+
+
+PAGES = [
+    "/",
+    "/agreements/",
+    "/agreements/?party=JPN&status=negotiating&ordering=-status_since",
+    "/agreements/france-japan-raa/",
+    "/states/JPN/",
+    "/upcoming/",
+    "/search/?q=Manila",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_query_count_does_not_grow_with_rows(client: Client, url: str) -> None:
+    _more_rows(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        _page(client, url)
+    _more_rows()
+    with CaptureQueriesContext(connection) as after:
+        _page(client, url)
+    assert len(after) == len(before), f"{url}: {len(before)} queries, then {len(after)} with more rows"
+    assert len(before) <= 12, f"{url}: {len(before)} queries"
+    print(f"{url}: {len(before)} queries")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_query_count_as_an_official(client: Client, official_jp: object, url: str) -> None:
+    client.force_login(official_jp)
+    _more_rows(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        _page(client, url)
+    _more_rows()
+    with CaptureQueriesContext(connection) as after:
+        _page(client, url)
+    assert len(after) == len(before), f"{url}: {len(before)} queries, then {len(after)} with more rows"
+
+
+def test_overview_shows_status_counts_overdue_and_recent_changes(client: Client) -> None:
+    page = _page(client, "/")
     assert '<html lang="en">' in page
+    assert re.search(r'<span class="count">4</span> <span class="status status-in_force">in force</span>', page)
+    assert "Aim to conclude by end of 2024" in page and "badge-overdue" in page
     assert "France–Japan Reciprocal Access Agreement" in page
-    assert "Aim to conclude by end of 2024" in page  # the overdue milestone
-    assert "2023-08-13" in page
+    running = (datetime.date.today() - datetime.date(2024, 5, 2)).days
+    assert f"{running} days" in page
+    assert "Philippine News Agency" in page
 
 
-def test_overview_query_count_does_not_grow_with_rows(client: Client, django_assert_num_queries: object) -> None:
-    client.get("/")  # warm caches (content types, sessions)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_agreement_list_filters_by_party_and_links_the_same_csv(client: Client) -> None:
+    page = _page(client, "/agreements/?party=JPN&type=RAA")
+    assert "4 agreements" in page
+    assert "Japan–United States Status of Forces Agreement" not in page
+    csv_link = re.search(r'href="([^"]*format=csv[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert csv_link.startswith("/api/v1/agreements/?") and "party=JPN" in csv_link and "type=RAA" in csv_link
+    response = client.get(csv_link)
+    assert len(b"".join(response.streaming_content).decode().strip().splitlines()) == 5
 
-    with CaptureQueriesContext(connection) as few:
-        client.get("/")
-    source = Agreement.objects.get(slug="japan-uk-raa")
-    for n in range(20):
-        clone = Agreement.objects.create(title=f"Copy {n}", slug=f"copy-{n}", type=source.type)
-        clone.participations.create(state=source.participations.first().state)
-    with CaptureQueriesContext(connection) as many:
-        client.get("/")
-    assert len(many) == len(few)
+
+def test_agreement_list_shows_a_bad_filter_beside_its_field(client: Client) -> None:
+    page = _page(client, "/agreements/?signed_after=2024-02-30&party=XYZ")
+    assert "error-summary" in page
+    assert re.search(r'id="id_signed_after_error"', page) and re.search(r'id="id_party_error"', page)
+    assert "No agreement matches" in page
+
+
+def test_agreement_list_sorts_and_paginates(client: Client) -> None:
+    _more_rows(30)
+    page = _page(client, "/agreements/?ordering=-title")
+    titles = re.findall(r'<td><a href="/agreements/[^"]+/">([^<]+)</a></td>', page)
+    assert titles == sorted(titles, reverse=True) and len(titles) == 25
+    assert 'aria-sort="descending"' in page and "Page 1 of 2" in page
+    second = _page(client, "/agreements/?ordering=-title&page=2")
+    assert len(re.findall(r'<td><a href="/agreements/[^"]+/">', second)) == 11
+
+
+def test_agreement_page_has_timeline_history_and_sources(client: Client) -> None:
+    page = _page(client, "/agreements/japan-philippines-raa/")
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert svg.count('class="mark event') == 5 and svg.count('class="mark round"') == 1
+    assert svg.count('class="mark milestone done"') == 2
+    assert 'role="img"' in svg and "<title" in svg
+    assert "Malacañang, Manila" in page and "Ministry of Foreign Affairs of Japan" in page
+    assert "seed data" in page  # who recorded it
+    assert "Senate" in page and "Diet" in page
+    assert "December 2024" in page  # a month-precision date shown as a month
+    overdue = _page(client, "/agreements/france-japan-raa/")
+    assert 'class="mark milestone overdue"' in overdue
+
+
+def test_agreement_page_numbers_in_svg_are_not_localised(client: Client) -> None:
+    page = _page(client, "/agreements/japan-uk-raa/", **{"accept-language": "de"})
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert not re.search(r'(x|y|cx|cy|width)="\d+,\d', svg)
+
+
+def test_unknown_agreement_is_404(client: Client) -> None:
+    assert client.get("/agreements/no-such-agreement/").status_code == 404
+
+
+def test_state_page_lists_agreements_by_status_and_partners(client: Client) -> None:
+    page = _page(client, "/states/jpn/")
+    partners = re.findall(r'<th scope="row"><a href="/states/([A-Z]{3})/">', page)
+    assert partners == ["AUS", "FRA", "ITA", "PHL", "GBR", "USA"]
+    assert page.count('class="node"') == 6
+    assert client.get("/states/XXX/").status_code == 404
+
+
+def test_upcoming_lists_milestones_and_rounds_by_month(client: Client) -> None:
+    _more_rows(1)
+    page = _page(client, "/upcoming/")
+    assert "Due 0" in page and "round 1" in page
+    assert "Aim to conclude by end of 2024" in page  # overdue, shown apart
+
+
+def test_search_across_the_record(client: Client) -> None:
+    page = _page(client, "/search/?q=Manila")
+    assert "Japan–Philippines Reciprocal Access Agreement" in page
+    assert re.search(r"\d+ results? for", page)
+    assert "Kishida–Marcos" in page
+    empty = _page(client, "/search/?q=%00")
+    assert "results for" not in empty
 
 
 def test_private_deployment_sends_anonymous_visitors_to_sign_in(client: Client, settings: object) -> None:
     settings.PUBLIC_READ = False
-    response = client.get("/")
-    assert response.status_code == 302 and response.url.startswith(settings.LOGIN_URL)
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/accounts/login/"), url
 
 
-def test_german_browser_gets_german_lang_attribute(client: Client) -> None:
-    response = client.get("/", headers={"accept-language": "de"})
-    assert '<html lang="de">' in response.content.decode()
+def test_german_browser_gets_german_pages(client: Client) -> None:
+    page = _page(client, "/agreements/france-japan-raa/", **{"accept-language": "de-DE,de;q=0.9"})
+    assert '<html lang="de">' in page
+    assert "Verhandlungen vereinbart" in page or "Verhandlungen" in page
+    assert "2. Mai 2024" in page
+
+
+def test_language_switcher_sets_the_language(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "de", "next": "/upcoming/"})
+    assert response.status_code == 302 and response.url == "/upcoming/"
+    assert '<html lang="de">' in _page(client, "/upcoming/")
+
+
+def test_healthz_answers_any_host_over_plain_http(client: Client, settings: object) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["raa.example.org"]
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
 
 
 def test_admin_requires_sign_in(client: Client) -> None:
@@ -73,9 +221,8 @@ def test_every_admin_list_and_form_renders(client: Client, administrator: object
     assert "Record a status change" in page and "Aim to conclude by end of 2024" in page
 
 
-def test_healthz_answers_any_host_over_plain_http(client: Client, settings: object) -> None:
-    settings.SECURE_SSL_REDIRECT = True
-    settings.ALLOWED_HOSTS = ["raa.example.org"]
-    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
-    assert (response.status_code, response.content) == (200, b"ok")
-    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+def test_events_are_unchanged_by_reading(client: Client) -> None:
+    count = StatusEvent.objects.count()
+    for url in PAGES:
+        client.get(url)
+    assert StatusEvent.objects.count() == count
