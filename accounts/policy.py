@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
@@ -28,12 +29,12 @@ class Role(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    VIEW = "view"
-    CREATE = "create"
-    CHANGE = "change"
-    DELETE = "delete"
-    TRANSITION = "transition"  # record a status change
-    CORRECT = "correct"  # mend a wrong status entry
+    VIEW = "view", gettext_lazy("view")
+    CREATE = "create", gettext_lazy("create")
+    CHANGE = "change", gettext_lazy("change")
+    DELETE = "delete", gettext_lazy("delete")
+    TRANSITION = "transition", gettext_lazy("record a status change for")  # record a status change
+    CORRECT = "correct", gettext_lazy("correct")  # mend a wrong status entry
 
 
 def _user_or_anonymous(user: object) -> object:
@@ -141,7 +142,7 @@ def require(user: object, action: Action, obj: models.Model | type[models.Model]
             _("You act for %(states)s, which is not a party to this agreement.")
             % {"states": ", ".join(sorted(party_codes_of(user)))}
         )
-    raise PermissionDenied(_("Your account may not %(action)s this record.") % {"action": action.label.lower()})
+    raise PermissionDenied(_("Your account may not %(action)s this record.") % {"action": action.label})
 
 
 def require_party_among(user: object, party_codes: Iterable[str]) -> None:

@@ -183,11 +183,9 @@ class MilestoneForm(NewSourceFields, VersionedModelForm):
 
 
 class SourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+
     class Meta:
         model = Source
         fields = ["title", "publisher", "url", "published_on", "language"]
         widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["url"].assume_scheme = "https"
