@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from .choices import MilestoneStatus
 
 WIDTH = 960
-LEFT, RIGHT = 24, 24
+LEFT, RIGHT = 96, 24  # the left gutter holds the row labels
 ROWS = {"event": 44, "round": 92, "milestone": 132}
 AXIS_Y = 166
 HEIGHT = 196
