@@ -1,12 +1,19 @@
 import hashlib
+import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import State
 from raa_tracker.models import TimestampedModel
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(name)s") % {"name": name})
 
 
 class Profile(TimestampedModel):
@@ -24,6 +31,11 @@ class Profile(TimestampedModel):
         verbose_name=_("acts for"),
         help_text=_("An official may record progress only on agreements to which one of these states is party."),
     )
+
+    language = models.CharField(
+        _("language of e-mails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
 
     class Meta:
         verbose_name = _("profile")

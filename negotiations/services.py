@@ -183,6 +183,10 @@ def agreement_transition(
         locked.status = position.status
         locked.status_since = since
         locked.save(update_fields=["status", "status_since", "updated_at"])
+        # The notices this change causes are written in the same transaction (an outbox) and sent after commit.
+        from notifications.services import outbox_status_change
+
+        outbox_status_change(event)
     agreement.status, agreement.status_since, agreement.updated_at = (
         locked.status,
         locked.status_since,

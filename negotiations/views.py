@@ -134,6 +134,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "today": today,
         "can_transition": policy.can(user, Action.TRANSITION, agreement),
         "can_change": can_change,
+        "watching": user.is_authenticated and agreement.watches.filter(user=user).exists(),
     }
     return render(request, "negotiations/agreement_detail.html", context)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "parties",
     "accounts",
     "negotiations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -214,9 +216,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss"}:
     raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, got {REDIS_URL.split(':', 1)[0]!r}.")
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
+# Redis redelivers an unacknowledged task after this many seconds; retries are always scheduled well below it.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -234,8 +238,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Reminders: beat runs the sweep (run exactly one beat); deadlines are polled from the database.
+NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60, minimum=5)
+NOTIFICATION_DIGEST_HOUR = env_int("NOTIFICATION_DIGEST_HOUR", 6)
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30, minimum=1)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 1800, minimum=1)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+# A notice claimed by a worker that then died is sent again after this many seconds.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Webhooks to loopback addresses are refused unless this is true (development and tests).
+WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+# The address of this site, for links in e-mails and feeds.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "raa_tracker.heartbeat", "schedule": 60.0},
+    "sweep": {"task": "notifications.sweep", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
+    "digest": {"task": "notifications.digest", "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR)},
 }
 # Workers are reported down when their last heartbeat is older than this (seconds).
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)
@@ -301,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "negotiations.choices.DatePrecision",
         "ApprovalStatusEnum": "negotiations.choices.ApprovalStatus",
         "MilestoneKindEnum": "negotiations.choices.MilestoneKind",
+        "NotificationKindEnum": "notifications.choices.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -9,6 +9,7 @@ from raa_tracker.api.problems import json_problem
 urlpatterns = [
     path("", include("negotiations.urls")),
     path("", include("parties.urls")),
+    path("", include("notifications.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -123,7 +123,8 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
         {
             "type": "object",
             "properties": {
-                name: {"type": "string", "format": "uri"} for name in ("transition", "events", "rounds", "milestones")
+                name: {"type": "string", "format": "uri"}
+                for name in ("transition", "events", "rounds", "milestones", "calendar", "feed")
             },
         }
     )
@@ -135,6 +136,8 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
             "events": reverse("api:statusevent-list", request=request) + f"?agreement={slug}",
             "rounds": reverse("api:negotiationround-list", request=request) + f"?agreement={slug}",
             "milestones": reverse("api:milestone-list", request=request) + f"?agreement={slug}",
+            "calendar": reverse("calendar-agreement", args=[slug], request=request),
+            "feed": reverse("feed-agreement", args=[slug], request=request),
         }
 
     def validate_slug(self, slug: str) -> str:

@@ -14,6 +14,7 @@ from negotiations.api.views import (
     RoundViewSet,
     SourceViewSet,
 )
+from notifications.api.views import WatchViewSet, WebhookEndpointViewSet
 from parties.api.views import GroupingViewSet, StateViewSet
 
 router = DefaultRouter()
@@ -27,6 +28,8 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("events", EventViewSet, basename="statusevent")
 router.register("sources", SourceViewSet, basename="source")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("watches", WatchViewSet, basename="watch")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = [

@@ -10,6 +10,7 @@ from accounts.services import token_create, token_revoke
 @pytest.fixture(autouse=True)
 def _no_throttling(settings: object) -> None:
     settings.API_THROTTLE_RATES = {"anonymous": "100000/minute", "user": "100000/minute"}
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
 
 
 class TokenClient(Client):

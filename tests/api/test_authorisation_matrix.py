@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from negotiations.models import Agreement, NegotiationRound, Source
+from notifications.models import Watch, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,16 @@ EXPECTED: dict[tuple[str, str], list[int]] = {
     # The token is the administrator's own read token: others do not see it.
     ("token-detail", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
     ("token-detail", "DELETE"): [401, 404, 404, 404, 204, 403, 404, 401, 401],
+    # Watches and webhooks are each user's own; the objects below are the administrator's.
+    ("watch-list", "GET"): [401, 200, 200, 200, 200, 200, 200, 401, 401],
+    ("watch-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    ("watch-detail", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
+    ("watch-detail", "DELETE"): [401, 404, 404, 404, 204, 403, 404, 401, 401],
+    ("webhook-list", "GET"): [401, 200, 200, 200, 200, 200, 200, 401, 401],
+    ("webhook-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    ("webhook-detail", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
+    ("webhook-detail", "DELETE"): [401, 404, 404, 404, 204, 403, 404, 401, 401],
+    ("webhook-deliveries", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
 }
 
 
@@ -124,6 +135,9 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
     source = Source.objects.get(url__endswith="page4e_001195.html")
     event = ja.events.first()
     token = clients["read_token"].token
+    owner = token.user
+    watch = Watch.objects.get_or_create(user=owner, agreement=ja)[0]
+    webhook = WebhookEndpoint.objects.get_or_create(user=owner, url="https://example.org/hook", secret="whsec_x")[0]
     urls = {
         "api-root": "/api/v1/",
         "schema": "/api/v1/schema/",
@@ -149,6 +163,11 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
         "source-detail": f"/api/v1/sources/{source.pk}/",
         "token-list": "/api/v1/tokens/",
         "token-detail": f"/api/v1/tokens/{token.pk}/",
+        "watch-list": "/api/v1/watches/",
+        "watch-detail": f"/api/v1/watches/{watch.pk}/",
+        "webhook-list": "/api/v1/webhooks/",
+        "webhook-detail": f"/api/v1/webhooks/{webhook.pk}/",
+        "webhook-deliveries": f"/api/v1/webhooks/{webhook.pk}/deliveries/",
     }
     return urls[route], None
 
@@ -179,6 +198,8 @@ BODIES = {
     ("source-detail", "PUT"): {"title": "Signing", "publisher": "Ministry of Foreign Affairs of Japan"},
     ("source-detail", "PATCH"): {"title": "Signing of the RAA"},
     ("token-list", "POST"): {"name": "from the matrix"},
+    ("watch-list", "POST"): {"state": "JPN", "lead_days": [7, 1]},
+    ("webhook-list", "POST"): {"url": "http://127.0.0.1:9/hook"},
 }
 
 CASES = [

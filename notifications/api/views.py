@@ -1,0 +1,100 @@
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from notifications import services
+from notifications.models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
+from raa_tracker.api.permissions import token_scope_allows
+
+from .serializers import (
+    DeliverySerializer,
+    WatchSerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointSerializer,
+)
+
+
+class OwnRecordsOnly(permissions.BasePermission):
+    """Each signed-in user manages their own watches and webhooks; a read-only token cannot change them."""
+
+    message = "This token is read-only."
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        return request.method in permissions.SAFE_METHODS or token_scope_allows(request)
+
+
+class _OwnViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [OwnRecordsOnly]
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]{1,18}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your watches"),
+    create=extend_schema(summary="Watch an agreement, a state or everything (updates an existing watch)"),
+    retrieve=extend_schema(summary="One of your watches"),
+    destroy=extend_schema(summary="Stop watching"),
+)
+class WatchViewSet(_OwnViewSet):
+    serializer_class = WatchSerializer
+
+    def get_queryset(self) -> QuerySet[Watch]:
+        if getattr(self, "swagger_fake_view", False):
+            return Watch.objects.none()
+        return (
+            Watch.objects.filter(user=self.request.user)
+            .select_related("agreement", "state")
+            .prefetch_related("webhooks")
+            .order_by("-created_at", "-id")
+        )
+
+    def perform_create(self, serializer: WatchSerializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = services.watch_set(user=self.request.user, **data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your webhook endpoints"),
+    create=extend_schema(
+        summary="Register a webhook endpoint (its secret is shown once)",
+        responses={201: WebhookEndpointCreatedSerializer},
+    ),
+    retrieve=extend_schema(summary="One of your webhook endpoints"),
+    destroy=extend_schema(summary="Remove a webhook endpoint"),
+)
+class WebhookEndpointViewSet(_OwnViewSet):
+    serializer_class = WebhookEndpointSerializer
+
+    def get_queryset(self) -> QuerySet[WebhookEndpoint]:
+        if getattr(self, "swagger_fake_view", False):
+            return WebhookEndpoint.objects.none()
+        return WebhookEndpoint.objects.filter(user=self.request.user).order_by("-created_at", "-id")
+
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint = services.webhook_create(user=request.user, **serializer.validated_data)
+        data = WebhookEndpointCreatedSerializer(endpoint, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="The delivery log of one endpoint", responses={200: DeliverySerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        endpoint = self.get_object()
+        notices = (
+            Notification.objects.filter(endpoint=endpoint)
+            .prefetch_related(Prefetch("delivery_attempts", DeliveryAttempt.objects.order_by("started_at", "id")))
+            .order_by("-created_at")[:100]
+        )
+        return Response(DeliverySerializer(notices, many=True).data)

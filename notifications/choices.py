@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class Kind(models.TextChoices):
+    STATUS_CHANGED = "status_changed", _("status changed")
+    MILESTONE_DUE = "milestone_due", _("milestone due soon")
+    MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
+    DIGEST = "digest", _("daily digest")
+
+
+class StatusChangeDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("at once")
+    DIGEST = "digest", _("in a daily digest")
+    OFF = "off", _("not at all")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    DIGESTED = "digested", _("sent in a digest")

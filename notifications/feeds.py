@@ -1,0 +1,148 @@
+"""Calendar feeds (RFC 5545) and Atom feeds of status changes."""
+
+import datetime
+
+import icalendar
+from django.contrib.syndication.views import Feed
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from negotiations.models import Agreement, Milestone, NegotiationRound, StatusEvent
+from parties.models import State
+
+from .delivery import site_url
+from .models import Watch
+
+UID_DOMAIN = "raa-tracker"
+
+
+def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//RAA Tracker//raa_tracker//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    stamp = timezone.now()
+    for milestone in milestones.select_related("agreement"):
+        entry = icalendar.Event()
+        # A stable UID lets calendar applications update an entry instead of adding it again.
+        entry.add("uid", f"milestone-{milestone.pk}@{UID_DOMAIN}")
+        entry.add("dtstamp", stamp)
+        entry.add("last-modified", milestone.updated_at)
+        entry.add("dtstart", milestone.due_on)
+        entry.add("dtend", milestone.due_on + datetime.timedelta(days=1))
+        entry.add("summary", f"{milestone.agreement.title}: {milestone.title}")
+        entry.add("description", f"{milestone.get_kind_display()} — {milestone.get_status_display()}")
+        entry.add("url", site_url(milestone.agreement.get_absolute_url() + "#milestones"))
+        entry.add("status", "CANCELLED" if milestone.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(entry)
+    for negotiation_round in rounds.select_related("agreement"):
+        entry = icalendar.Event()
+        entry.add("uid", f"round-{negotiation_round.pk}@{UID_DOMAIN}")
+        entry.add("dtstamp", stamp)
+        entry.add("last-modified", negotiation_round.updated_at)
+        entry.add("dtstart", negotiation_round.starts_on)
+        end = negotiation_round.ends_on or negotiation_round.starts_on
+        entry.add("dtend", end + datetime.timedelta(days=1))
+        entry.add(
+            "summary",
+            _("%(agreement)s: round %(number)s")
+            % {"agreement": negotiation_round.agreement.title, "number": negotiation_round.number},
+        )
+        if negotiation_round.place:
+            entry.add("location", negotiation_round.place)
+        entry.add("url", site_url(negotiation_round.agreement.get_absolute_url() + "#rounds"))
+        calendar.add_component(entry)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
+
+
+def agreement_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    agreement = get_object_or_404(Agreement, slug=slug)
+    return _calendar(
+        agreement.title,
+        Milestone.objects.filter(agreement=agreement),
+        NegotiationRound.objects.filter(agreement=agreement),
+    )
+
+
+def state_calendar(request: HttpRequest, alpha3: str) -> HttpResponse:
+    state = get_object_or_404(State, alpha3=alpha3.upper())
+    mine = Q(agreement__participations__state=state)
+    return _calendar(
+        state.short_name, Milestone.objects.filter(mine).distinct(), NegotiationRound.objects.filter(mine).distinct()
+    )
+
+
+def watched_filter(user: object) -> Q:
+    watches = list(Watch.objects.filter(user=user))
+    if any(watch.everything for watch in watches):
+        return Q()
+    agreement_ids = [w.agreement_id for w in watches if w.agreement_id]
+    state_ids = [w.state_id for w in watches if w.state_id]
+    return Q(agreement_id__in=agreement_ids) | Q(agreement__participations__state_id__in=state_ids)
+
+
+def private_calendar(request: HttpRequest, user: object) -> HttpResponse:
+    scope = watched_filter(user)
+    return _calendar(
+        _("My watched agreements"),
+        Milestone.objects.filter(scope).distinct(),
+        NegotiationRound.objects.filter(scope).distinct(),
+    )
+
+
+class StatusChangesFeed(Feed):
+    """Atom: the latest status changes, of everything, one agreement, or one state."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def get_object(self, request: HttpRequest, slug: str | None = None, alpha3: str | None = None) -> object:
+        if slug:
+            return get_object_or_404(Agreement, slug=slug)
+        if alpha3:
+            return get_object_or_404(State, alpha3=alpha3.upper())
+        return None
+
+    def title(self, obj: object) -> str:
+        return _("Status changes: %(name)s") % {"name": obj} if obj else _("Status changes")
+
+    def link(self, obj: object) -> str:
+        return obj.get_absolute_url() if obj else "/"
+
+    def subtitle(self, obj: object) -> str:
+        return _("The latest recorded changes of status, with their sources.")
+
+    def items(self, obj: object) -> QuerySet:
+        events = StatusEvent.objects.select_related("agreement", "source").exclude(status="")
+        if isinstance(obj, Agreement):
+            events = events.filter(agreement=obj)
+        elif isinstance(obj, State):
+            events = events.filter(agreement__participations__state=obj)
+        return events.order_by("-recorded_at", "-id")[: self.limit]
+
+    def item_title(self, item: StatusEvent) -> str:
+        return f"{item.agreement.title}: {item.get_status_display()}"
+
+    def item_description(self, item: StatusEvent) -> str:
+        source = f" — {item.source.publisher}: {item.source.title}" if item.source_id else ""
+        return f"{item.effective_on.isoformat()} {item.place} {item.note}{source}".strip()
+
+    def item_link(self, item: StatusEvent) -> str:
+        return item.agreement.get_absolute_url() + "#history"
+
+    def item_guid(self, item: StatusEvent) -> str:
+        return f"tag:{UID_DOMAIN},2024:event-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, item: StatusEvent) -> datetime.datetime:
+        return item.recorded_at
+
+    def item_pubdate(self, item: StatusEvent) -> datetime.datetime:
+        return item.recorded_at

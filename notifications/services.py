@@ -1,0 +1,200 @@
+"""Writes of the notifications app: watches, webhook endpoints, the outbox, and private calendar URLs."""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from negotiations.models import Agreement, Participation, StatusEvent
+
+from .choices import Channel, Kind, StatusChangeDelivery
+from .models import CalendarFeed, Notification, Watch, WebhookEndpoint
+from .signing import new_secret, valid_secret
+from .urls_safety import check_webhook_url
+
+log = logging.getLogger(__name__)
+MAX_LEAD_DAYS = 90
+
+
+@dataclass
+class Watcher:
+    """What one user wants to hear about one agreement, merged over all their watches that cover it."""
+
+    user_id: int
+    email: bool = False
+    webhook_ids: set[int] = field(default_factory=set)
+    lead_days: set[int] = field(default_factory=set)
+    overdue: bool = False
+    status_changes: str = StatusChangeDelivery.OFF
+
+    def add(self, watch: Watch) -> None:
+        self.email |= watch.email
+        self.webhook_ids |= {endpoint.pk for endpoint in watch.webhooks.all() if endpoint.active}
+        self.lead_days |= {int(days) for days in watch.lead_days}
+        self.overdue |= watch.overdue
+        order = [StatusChangeDelivery.OFF, StatusChangeDelivery.DIGEST, StatusChangeDelivery.IMMEDIATE]
+        if order.index(watch.status_changes) > order.index(self.status_changes):
+            self.status_changes = watch.status_changes
+
+
+def watchers_for(agreement_ids: Iterable[int]) -> dict[int, dict[int, Watcher]]:
+    """agreement id → user id → Watcher, from watches of the agreement, of one of its parties, or of everything."""
+    agreement_ids = list(agreement_ids)
+    result: dict[int, dict[int, Watcher]] = {agreement_id: {} for agreement_id in agreement_ids}
+    if not agreement_ids:
+        return result
+    parties: dict[int, list[int]] = {}
+    for agreement_id, state_id in Participation.objects.filter(agreement_id__in=agreement_ids).values_list(
+        "agreement_id", "state_id"
+    ):
+        parties.setdefault(state_id, []).append(agreement_id)
+    watches = (
+        Watch.objects.filter(Q(agreement_id__in=agreement_ids) | Q(state_id__in=parties) | Q(everything=True))
+        .filter(user__is_active=True)
+        .prefetch_related("webhooks")
+    )
+    for watch in watches:
+        if watch.everything:
+            covered = agreement_ids
+        elif watch.agreement_id:
+            covered = [watch.agreement_id]
+        else:
+            covered = parties.get(watch.state_id, [])
+        for agreement_id in covered:
+            result[agreement_id].setdefault(watch.user_id, Watcher(watch.user_id)).add(watch)
+    return result
+
+
+def notification_rows(
+    watcher: Watcher, key: str, kind: Kind, *, digest: bool = False, **fields: object
+) -> list[Notification]:
+    """One row per channel the watcher chose; the key gains the channel (and endpoint) to stay unique."""
+    rows = []
+    if watcher.email:
+        rows.append(
+            Notification(
+                key=f"{key}:email", user_id=watcher.user_id, channel=Channel.EMAIL, kind=kind, digest=digest, **fields
+            )
+        )
+    if not digest:
+        for endpoint_id in sorted(watcher.webhook_ids):
+            rows.append(
+                Notification(
+                    key=f"{key}:webhook:{endpoint_id}",
+                    user_id=watcher.user_id,
+                    channel=Channel.WEBHOOK,
+                    endpoint_id=endpoint_id,
+                    kind=kind,
+                    **fields,
+                )
+            )
+    return rows
+
+
+def store_and_enqueue(rows: list[Notification]) -> list[int]:
+    """Insert the rows that do not exist yet (the unique key drops the rest) and queue them after commit."""
+    if not rows:
+        return []
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Notification.objects.filter(key__in=[row.key for row in rows], state="pending", digest=False).values_list(
+            "pk", flat=True
+        )
+    )
+    transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
+def enqueue(notification_ids: Iterable[int]) -> int:
+    """Hand the notices to the workers. With the broker down nothing is lost: the sweep finds them pending."""
+    from .tasks import deliver_notification
+
+    queued = 0
+    for notification_id in notification_ids:
+        try:
+            deliver_notification.delay(notification_id)
+            queued += 1
+        except Exception as error:  # noqa: BLE001 - any broker failure; the sweep retries
+            log.warning("could not queue notification %s (%s); the sweep will send it", notification_id, error)
+            break
+    return queued
+
+
+def outbox_status_change(event: StatusEvent) -> list[int]:
+    """Write, in the caller's transaction, the notices that a status change causes (the outbox)."""
+    if not event.status:
+        return []
+    watchers = watchers_for([event.agreement_id])[event.agreement_id]
+    rows = []
+    for watcher in watchers.values():
+        if watcher.status_changes == StatusChangeDelivery.OFF:
+            continue
+        digest = watcher.status_changes == StatusChangeDelivery.DIGEST
+        rows += notification_rows(
+            watcher, f"event:{event.pk}:{watcher.user_id}", Kind.STATUS_CHANGED, digest=digest, event=event
+        )
+    return store_and_enqueue(rows)
+
+
+def watch_set(
+    *,
+    user: object,
+    agreement: Agreement | None = None,
+    state: object = None,
+    everything: bool = False,
+    email: bool = True,
+    webhooks: Iterable[WebhookEndpoint] = (),
+    lead_days: Iterable[int] = (30, 7, 1),
+    overdue: bool = True,
+    status_changes: str = StatusChangeDelivery.IMMEDIATE,
+) -> Watch:
+    """Create or update the user's watch of this target."""
+    lead_days = sorted({int(days) for days in lead_days}, reverse=True)
+    if any(days < 0 or days > MAX_LEAD_DAYS for days in lead_days):
+        raise ValidationError({"lead_days": [_("Each lead time is 0 to %(max)s days.") % {"max": MAX_LEAD_DAYS}]})
+    webhooks = list(webhooks)
+    if any(endpoint.user_id != user.pk for endpoint in webhooks):
+        raise ValidationError({"webhooks": [_("Use your own webhook endpoints.")]})
+    target = {"agreement": agreement, "state": state, "everything": everything}
+    with transaction.atomic():
+        watch = Watch.objects.filter(user=user, **target).first() or Watch(user=user, **target)
+        watch.email, watch.lead_days, watch.overdue, watch.status_changes = email, lead_days, overdue, status_changes
+        watch.full_clean()
+        watch.save()
+        watch.webhooks.set(webhooks)
+    return watch
+
+
+def webhook_create(*, user: object, url: str, secret: str = "", events: Iterable[str] = ()) -> WebhookEndpoint:
+    """Register an endpoint; without a secret one is generated (and shown once by the caller)."""
+    check_webhook_url(url)
+    if secret and not valid_secret(secret):
+        raise ValidationError({"secret": [_("Give a secret of the form whsec_<base64>, at least 24 bytes.")]})
+    events = list(events)
+    unknown = set(events) - set(Kind.values)
+    if unknown:
+        raise ValidationError({"events": [_("Unknown events: %(names)s.") % {"names": ", ".join(sorted(unknown))}]})
+    endpoint = WebhookEndpoint(user=user, url=url, secret=secret or new_secret(), events=events)
+    endpoint.full_clean()
+    endpoint.save()
+    return endpoint
+
+
+def calendar_feed_reset(*, user: object) -> str:
+    """A new private calendar secret for the user; the old URL stops working. Returns the secret (shown once)."""
+    secret = secrets.token_urlsafe(24)
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    CalendarFeed.objects.update_or_create(user=user, defaults={"digest": digest})
+    return secret
+
+
+def calendar_feed_user(secret: str) -> object | None:
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    feed = CalendarFeed.objects.select_related("user").filter(digest=digest, user__is_active=True).first()
+    return feed.user if feed else None

@@ -1,0 +1,152 @@
+"""The sweep: what is due now becomes notifications, and what is pending is (re)sent.
+
+Deadlines live in the database and are polled every minute; nothing is scheduled far ahead as a Celery ETA.
+Every step is safe to run twice or at the same time as another sweep: agreements are moved under a row lock
+by the lifecycle service, and notifications are unique by key.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from negotiations.choices import Status
+from negotiations.lifecycle import TransitionRefused
+from negotiations.models import Agreement, Milestone
+from negotiations.services import agreement_transition
+
+from .choices import Channel, Kind, NotificationState
+from .models import Notification
+from .services import MAX_LEAD_DAYS, enqueue, notification_rows, store_and_enqueue, watchers_for
+
+log = logging.getLogger(__name__)
+OVERDUE_CATCH_UP_DAYS = 7  # an overdue reminder missed during an outage is still sent within a week
+BATCH = 1000
+
+
+@dataclass
+class SweepReport:
+    entered_into_force: int = 0
+    reminders: int = 0
+    reclaimed: int = 0
+    queued: int = 0
+
+
+def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = False) -> SweepReport:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    report = SweepReport()
+    report.entered_into_force = _entries_into_force(today)
+    report.reminders = _milestone_reminders(today)
+    report.reclaimed = Notification.objects.filter(
+        state=NotificationState.SENDING,
+        claimed_at__lt=now - datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
+    ).update(state=NotificationState.PENDING, next_attempt_at=now)
+    due = list(
+        Notification.objects.filter(state=NotificationState.PENDING, digest=False, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    if deliver_inline:
+        from .delivery import deliver
+
+        for notification_id in due:
+            deliver(notification_id)
+        report.queued = len(due)
+    else:
+        report.queued = enqueue(due)
+    return report
+
+
+def _entries_into_force(today: datetime.date) -> int:
+    """Signed agreements whose scheduled entry into force has come move to in force, with an event."""
+    moved = 0
+    due = Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today)
+    for agreement in due:
+        try:
+            agreement_transition(
+                actor=None,
+                agreement=agreement,
+                status=Status.IN_FORCE,
+                effective_on=agreement.entry_into_force_scheduled_on,
+                note="Entered into force on the date fixed by the exchange of notes (recorded by the reminder sweep).",
+            )
+            moved += 1
+        except TransitionRefused:
+            pass  # another sweep moved it first, or the record changed meanwhile
+    return moved
+
+
+def _milestone_reminders(today: datetime.date) -> int:
+    """Reminders for open milestones that enter a lead-time window, and for those that became overdue."""
+    milestones = list(
+        Milestone.objects.open()
+        .filter(
+            due_on__gte=today - datetime.timedelta(days=OVERDUE_CATCH_UP_DAYS),
+            due_on__lte=today + datetime.timedelta(days=MAX_LEAD_DAYS),
+        )
+        .only("pk", "agreement_id", "due_on")
+    )
+    watchers = watchers_for({m.agreement_id for m in milestones})
+    rows = []
+    for milestone in milestones:
+        days_left = (milestone.due_on - today).days
+        for watcher in watchers.get(milestone.agreement_id, {}).values():
+            if days_left < 0:
+                if watcher.overdue:
+                    key = f"overdue:{milestone.pk}:{milestone.due_on}:{watcher.user_id}"
+                    rows += notification_rows(watcher, key, Kind.MILESTONE_OVERDUE, milestone=milestone)
+                continue
+            windows = [days for days in watcher.lead_days if days >= days_left]
+            if windows:
+                lead = min(windows)  # the narrowest window it has entered; wider ones have passed
+                key = f"due:{milestone.pk}:{milestone.due_on}:{lead}:{watcher.user_id}"
+                rows += notification_rows(watcher, key, Kind.MILESTONE_DUE, milestone=milestone, lead_days=lead)
+    with transaction.atomic():
+        existing = set(Notification.objects.filter(key__in=[r.key for r in rows]).values_list("key", flat=True))
+        fresh = [row for row in rows if row.key not in existing]
+        store_and_enqueue(fresh)
+    return len(fresh)
+
+
+def run_digest(now: datetime.datetime | None = None) -> int:
+    """Bundle each user's status changes held for the digest into one e-mail (once per user and day)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    held = (
+        Notification.objects.filter(state=NotificationState.PENDING, digest=True)
+        .select_related("event__agreement")
+        .order_by("user_id", "created_at")
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for notification in held:
+        by_user.setdefault(notification.user_id, []).append(notification)
+    created = []
+    for user_id, items in by_user.items():
+        payload = {
+            "items": [
+                {
+                    "agreement": item.event.agreement.title,
+                    "url": item.event.agreement.get_absolute_url(),
+                    "status": item.event.status,
+                    "effective_on": item.event.effective_on.isoformat(),
+                }
+                for item in items
+                if item.event_id
+            ]
+        }
+        with transaction.atomic():
+            digest, made = Notification.objects.get_or_create(
+                key=f"digest:{user_id}:{today}:email",
+                defaults={"user_id": user_id, "channel": Channel.EMAIL, "kind": Kind.DIGEST, "payload": payload},
+            )
+            Notification.objects.filter(pk__in=[item.pk for item in items]).update(
+                state=NotificationState.DIGESTED, sent_at=now
+            )
+            if made:
+                created.append(digest.pk)
+                transaction.on_commit(lambda pk=digest.pk: enqueue([pk]))
+    return len(created)
