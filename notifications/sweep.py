@@ -45,8 +45,9 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
         state=NotificationState.SENDING,
         claimed_at__lt=now - datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
     ).update(state=NotificationState.PENDING, next_attempt_at=now)
+    cutoff = max(now, timezone.now())  # the reminders just written are due too
     due = list(
-        Notification.objects.filter(state=NotificationState.PENDING, digest=False, next_attempt_at__lte=now)
+        Notification.objects.filter(state=NotificationState.PENDING, digest=False, next_attempt_at__lte=cutoff)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:BATCH]
     )

@@ -69,7 +69,10 @@ def test_compiled_catalogue_is_up_to_date(tmp_path: Path) -> None:
 def test_no_string_is_missing_from_the_catalogue(tmp_path: Path) -> None:
     if not shutil.which("xgettext"):
         need_service("GNU gettext (xgettext) is not installed")
-    for name in ["manage.py", "raa_tracker", "parties", "accounts", "negotiations", "templates"]:
+    from django.conf import settings
+
+    local_apps = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
+    for name in ["manage.py", "raa_tracker", "templates", *local_apps]:
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():
