@@ -66,17 +66,15 @@ def test_status_change_writes_the_outbox_in_its_transaction(
     with webhook_receiver() as receiver:
         endpoint = services.webhook_create(user=analyst, url=receiver.url)
         services.watch_set(user=analyst, agreement=france_japan, webhooks=[endpoint])
-        with (
-            mock.patch("notifications.services.enqueue") as enqueue,
-            django_capture_on_commit_callbacks(execute=False) as on_commit,
-        ):
-            event = agreement_transition(
-                actor=official_jp,
-                agreement=france_japan,
-                status=Status.NEGOTIATING,
-                effective_on=datetime.date(2024, 6, 1),
-            )
-            assert not enqueue.called, "nothing is queued before the transaction commits"
+        with mock.patch("notifications.services.enqueue") as enqueue:
+            with django_capture_on_commit_callbacks(execute=False) as on_commit:
+                event = agreement_transition(
+                    actor=official_jp,
+                    agreement=france_japan,
+                    status=Status.NEGOTIATING,
+                    effective_on=datetime.date(2024, 6, 1),
+                )
+                assert not enqueue.called, "nothing is queued before the transaction commits"
             rows = Notification.objects.filter(event=event)
             assert sorted(rows.values_list("channel", flat=True)) == ["email", "webhook"]
             assert all(row.user_id == analyst.pk for row in rows)
