@@ -4,6 +4,7 @@ import datetime
 
 import icalendar
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from accounts import policy
+from accounts.policy import Action
 from negotiations.models import Agreement, Milestone, NegotiationRound, StatusEvent
 from parties.models import State
 
@@ -61,7 +64,14 @@ def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse
     return response
 
 
+def _require_public_read(request: HttpRequest) -> None:
+    """Public feeds follow PUBLIC_READ; a private deployment offers each user a private calendar instead."""
+    if not policy.can(request.user, Action.VIEW, Agreement):
+        raise PermissionDenied(_("Sign in to read the record."))
+
+
 def agreement_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_public_read(request)
     agreement = get_object_or_404(Agreement, slug=slug)
     return _calendar(
         agreement.title,
@@ -71,6 +81,7 @@ def agreement_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def state_calendar(request: HttpRequest, alpha3: str) -> HttpResponse:
+    _require_public_read(request)
     state = get_object_or_404(State, alpha3=alpha3.upper())
     mine = Q(agreement__participations__state=state)
     return _calendar(
@@ -103,6 +114,7 @@ class StatusChangesFeed(Feed):
     limit = 50
 
     def get_object(self, request: HttpRequest, slug: str | None = None, alpha3: str | None = None) -> object:
+        _require_public_read(request)
         if slug:
             return get_object_or_404(Agreement, slug=slug)
         if alpha3:

@@ -51,8 +51,9 @@ class CodeField(forms.ModelMultipleChoiceField):
         found = {getattr(obj, key): obj for obj in self.queryset.filter(**{f"{key}__in": value})}
         missing = [v for v in value if v not in found]
         if missing:
+            # The codes go in as params, never into the message itself: they are user input and may hold a '%'.
             raise forms.ValidationError(
-                _("Unknown code: %(codes)s.") % {"codes": ", ".join(missing)}, code="invalid_choice"
+                _("Unknown code: %(codes)s."), code="invalid_choice", params={"codes": ", ".join(missing)}
             )
         return self.queryset.filter(pk__in=[obj.pk for obj in found.values()])
 

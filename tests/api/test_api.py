@@ -84,6 +84,7 @@ def test_updated_since_is_a_change_feed(client: Client, official_fr: object) -> 
         ("q=%00", "q"),
         ("party=JP%00N", "party"),
         ("grouping=g%007", "grouping"),
+        ("grouping=%25s%25d", "grouping"),
     ],
 )
 def test_malformed_filters_are_400_naming_the_parameter(client: Client, query: str, parameter: str) -> None:

@@ -57,18 +57,6 @@ def axe_source() -> str:
 
 
 @pytest.fixture
-def seeded(transactional_db: None) -> None:
-    """The verified record, loaded again when an earlier transactional test has flushed the database.
-
-    (serialized_rollback restores it for most transactional tests, but not reliably once the live server
-    shares the SQLite in-memory connection.)"""
-    from negotiations.seed import load_record
-
-    if not State.objects.exists():
-        load_record()
-
-
-@pytest.fixture
 def new_page(seeded: None, browser: object, live_server: object, request: pytest.FixtureRequest) -> Iterator[object]:
     """A factory of pages (each in its own context, so with its own cookies); screenshots are saved at the end."""
     contexts = []

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def real_services(on_postgres: None) -> None:
+def real_services(on_postgres: None, seeded: None) -> None:
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL (the PostgreSQL+Redis configuration of .ci/run)")
     import redis

@@ -321,3 +321,9 @@ def test_watch_button_on_the_agreement_page(analyst: object, client: Client) -> 
     assert Watch.objects.filter(user=analyst, agreement__slug="france-japan-raa").exists()
     assert "Watching — stop" in client.get("/agreements/france-japan-raa/").content.decode()
     assert client.get("/watches/").status_code == 200
+
+
+def test_public_feeds_follow_public_read(client: Client, settings: object) -> None:
+    settings.PUBLIC_READ = False
+    for url in ("/calendar/states/JPN.ics", "/calendar/agreements/japan-uk-raa.ics", "/feeds/changes.atom"):
+        assert client.get(url).status_code == 403, url
