@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Profile
+from accounts.services import profile_for
 from negotiations.models import Agreement
 
 from . import feeds, services
@@ -15,6 +18,12 @@ from .delivery import site_url
 from .models import Notification, Watch
 
 UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["language", "time_zone"]
 
 
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -41,7 +50,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def watches(request: HttpRequest) -> HttpResponse:
+    """The user's watches, their recent notices, their calendar address and their e-mail language and time zone."""
+    profile = profile_for(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings were saved."))
+        return redirect("watches")
     context = {
+        "form": form,
         "watches": Watch.objects.filter(user=request.user)
         .select_related("agreement", "state")
         .prefetch_related("webhooks"),

@@ -268,14 +268,20 @@ def private_redis(port: int) -> Iterator[subprocess.Popen]:
         process.wait(timeout=10)
 
 
+def _use_broker(url: str) -> None:
+    """Point this process's Celery app at another broker, dropping its cached connection and producer pools."""
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 def test_redis_down_while_statuses_change_then_every_notice_once(
     real_services: None, mail_dir: Path, analyst: object, official_jp: object
 ) -> None:
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
     previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = url
-    celery_app._pool = None
+    _use_broker(url)
     services.watch_set(user=analyst, everything=True)
     client = Client()
     client.force_login(official_jp)
@@ -304,8 +310,7 @@ def test_redis_down_while_statuses_change_then_every_notice_once(
                 _wait_for(lambda: Notification.objects.filter(state="sent").count() == 3, 60)
                 time.sleep(3)
     finally:
-        celery_app.conf.broker_url = previous
-        celery_app._pool = None
+        _use_broker(previous)
     sent = _messages(mail_dir)
     assert len(sent) == len(set(sent)) == 3, sent
     print(f"Redis outage: changes {len(changes)}, sent {len(set(sent))}, duplicated {len(sent) - len(set(sent))}")

@@ -327,3 +327,21 @@ def test_public_feeds_follow_public_read(client: Client, settings: object) -> No
     settings.PUBLIC_READ = False
     for url in ("/calendar/states/JPN.ics", "/calendar/agreements/japan-uk-raa.ics", "/feeds/changes.atom"):
         assert client.get(url).status_code == 403, url
+
+
+def test_times_are_shown_in_the_users_time_zone(analyst: object, client: Client) -> None:
+    from negotiations.models import StatusEvent
+
+    client.force_login(analyst)
+    response = client.post("/watches/", {"language": "en", "time_zone": "Asia/Tokyo"})
+    assert response.status_code == 302 and profile_for(analyst).time_zone == "Asia/Tokyo"
+    assert (
+        "time_zone" in client.post("/watches/", {"language": "en", "time_zone": "Mars/Olympus"}).context["form"].errors
+    )
+    event = StatusEvent.objects.filter(agreement__slug="japan-uk-raa").first()
+    StatusEvent.objects.filter(pk=event.pk).update(
+        recorded_at=datetime.datetime(2026, 1, 1, 20, 0, tzinfo=datetime.UTC)
+    )
+    page = client.get("/agreements/japan-uk-raa/").content.decode()
+    assert "01/02/2026 5 a.m." in page  # 20:00 UTC is 05:00 the next day in Tokyo
+    assert "01/01/2026 8 p.m." in Client().get("/agreements/japan-uk-raa/").content.decode()  # anonymous: UTC
