@@ -12,7 +12,7 @@ PORT ?= 8000
 DEBUG ?= true
 export DEBUG
 
-.PHONY: run test lint migrate seed clean
+.PHONY: run test lint migrate seed bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11")'
@@ -44,6 +44,10 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Benchmarks on PostgreSQL (DATABASE_URL) with production settings; BENCH_SCALE=small for a quick smoke run.
+bench: $(STAMP)
+	DEBUG=false $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var

@@ -32,6 +32,7 @@ from .models import Agreement, Milestone, NegotiationRound
 from .timeline import build_timeline
 
 PAGE_SIZE = 25
+OVERVIEW_ROWS = 15
 
 
 def _readable(view: object) -> object:
@@ -52,17 +53,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Counts by status and type, what is due and overdue, recent changes, negotiations in progress."""
     today = timezone.localdate()
     counts = selectors.status_counts()
-    in_progress = list(selectors.negotiations_in_progress())
+    # Each list shows its first rows only, so the page costs the same with forty agreements or forty thousand.
+    in_progress = list(selectors.negotiations_in_progress()[:OVERVIEW_ROWS])
     for agreement in in_progress:
         agreement.running_days = (today - agreement.started_on).days if agreement.started_on else None
     context = {
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
         "unrecorded": counts.get(None, 0),
+        "in_progress_total": sum(counts.get(status.value, 0) for status in selectors.IN_PROGRESS),
         "type_counts": selectors.type_counts(),
-        "due_soon": selectors.milestones_due(today, 30),
-        "overdue": selectors.milestones_overdue(today),
+        "due_soon": selectors.milestones_due(today, 30)[:OVERVIEW_ROWS],
+        "overdue": selectors.milestones_overdue(today)[:OVERVIEW_ROWS],
         "recent": selectors.recent_events(10),
         "in_progress": in_progress,
+        "rows": OVERVIEW_ROWS,
         "today": today,
     }
     return render(request, "negotiations/overview.html", context)

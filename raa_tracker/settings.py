@@ -141,6 +141,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
+# Benchmark runs mount the baselines under /bench/ and report query counts (never in production).
+BENCH_BASELINES = env_bool("BENCH_BASELINES", False)
+if BENCH_BASELINES:
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "raa_tracker.urls"
 
 TEMPLATES = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, re_path
@@ -7,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from raa_tracker.api.problems import json_problem
 
 urlpatterns = [
+    *([path("bench/", include("bench.baselines"))] if settings.BENCH_BASELINES else []),
     path("", include("negotiations.urls")),
     path("", include("parties.urls")),
     path("", include("notifications.urls")),

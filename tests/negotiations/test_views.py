@@ -226,3 +226,12 @@ def test_events_are_unchanged_by_reading(client: Client) -> None:
     for url in PAGES:
         client.get(url)
     assert StatusEvent.objects.count() == count
+
+
+def test_overview_lists_are_capped_with_a_link_to_the_rest(client: Client) -> None:
+    _more_rows(20)
+    page = _page(client, "/")
+    section = re.search(r'id="in-progress".*?</table>', page, re.S).group(0)
+    assert section.count("<tr>") == 1 + 15  # header and the first fifteen
+    assert "All 22 negotiations in progress" in page
+    assert "See every overdue milestone" in page and "See everything that is planned" in page

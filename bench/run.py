@@ -1,0 +1,250 @@
+"""`make bench`: the hot paths under load on PostgreSQL, side by side with their baselines, in one run.
+
+Starts gunicorn on production settings (plus the /bench/ baselines), the bare-WSGI limit on a second port,
+loads each endpoint from a Python client on loopback, and writes bench/results/<date>.json and latest.json.
+Times are medians and ratios from this run only; nothing here asserts a time.
+"""
+
+import datetime
+import http.client
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SCALE = os.environ.get("BENCH_SCALE", "full")
+DURATION = float(os.environ.get("BENCH_SECONDS", "10" if SCALE == "full" else "2"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # the README's recommendation for 2 cores: 2 × cores − 1
+APP_PORT, LIMIT_PORT = 8811, 8812
+PAGE, DEEP_PAGE = (50, 300) if SCALE == "full" else (4, 8)  # the small world has 8 pages of 50
+
+ENDPOINTS = {
+    # name: (port, path)
+    "api_list_filtered": (APP_PORT, "/api/v1/agreements/?party=JPN&status=negotiating"),
+    "api_list_page50": (APP_PORT, f"/api/v1/agreements/?page={PAGE}"),
+    "limit_list_page50": (LIMIT_PORT, f"/?page={PAGE}"),
+    "typical_list_page50": (APP_PORT, f"/bench/typical/agreements/?page={PAGE}"),
+    "floor": (APP_PORT, "/bench/floor/"),
+    "api_list_deep_page": (APP_PORT, f"/api/v1/agreements/?page={DEEP_PAGE}"),
+    "api_detail": (APP_PORT, "/api/v1/agreements/world-000123/"),
+    "api_milestones_due_30_days": (APP_PORT, "/api/v1/milestones/?overdue=false&status=planned&due_before={in30}"),
+    "api_search": (APP_PORT, "/api/v1/agreements/?q=000123"),
+    "page_overview": (APP_PORT, "/"),
+    "page_agreement": (APP_PORT, "/agreements/world-000123/"),
+    "page_state": (APP_PORT, "/states/JPN/"),
+    "calendar_state": (APP_PORT, "/calendar/states/JPN.ics"),
+}
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "BENCH_BASELINES": "true",
+        "DATABASE_URL": database_url,
+        "API_THROTTLE_USER": "1000000/second",
+        "API_THROTTLE_ANONYMOUS": "1000000/second",
+        "BENCH_DSN": _dsn(database_url),
+    }
+
+
+def _dsn(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    auth = parts.username or "postgres"
+    password = f" password={parts.password}" if parts.password else ""
+    return f"host={parts.hostname} port={parts.port or 5432} dbname={parts.path.lstrip('/')} user={auth}{password}"
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env | {"DEBUG": "true"}, check=True)
+
+
+def _get(port: int, path: str) -> tuple[int, dict[str, str], float]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", "Accept": "*/*"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), time.perf_counter() - started
+
+
+def _load(port: int, path: str) -> dict:
+    for _ in range(10):
+        status, headers, _elapsed = _get(port, path)
+        assert status == 200, f"{path}: HTTP {status}"
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + DURATION
+
+    def client() -> None:
+        mine = []
+        while time.monotonic() < stop:
+            mine.append(_get(port, path)[2])
+        with lock:
+            latencies.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "median_ms": round(statistics.median(latencies) * 1000, 2),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "rps": round(len(latencies) / elapsed, 1),
+        "queries": int(headers["X-Queries"]) if "X-Queries" in headers else None,
+    }
+
+
+def _peak_memory_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            children = []
+        for process in [pid, *map(int, children)]:
+            try:
+                status = Path(f"/proc/{process}/status").read_text()
+            except OSError:
+                continue
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")), 0)
+    return total
+
+
+def _wait_ready(port: int, path: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _get(port, path)[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"server on port {port} did not start")
+        time.sleep(0.3)
+
+
+def main() -> None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("make bench needs DATABASE_URL=postgres://… (and REDIS_URL).")
+    env = _env(database_url)
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "seed")
+    check = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from negotiations.models import Agreement; "
+            "print(Agreement.objects.filter(slug__startswith='world-').count())",
+        ],
+        cwd=ROOT,
+        env=env | {"DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if int(check.stdout.strip().splitlines()[-1]) == 0:
+        _manage(env, "generate_world", "--seed", "1")
+    # Production settings serve static files from the manifest that collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    in30 = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "raa_tracker.wsgi:application",
+            "-b",
+            f"127.0.0.1:{APP_PORT}",
+            "-w",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    limit = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.limit:application",
+            "-b",
+            f"127.0.0.1:{LIMIT_PORT}",
+            "-w",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    results: dict = {}
+    try:
+        _wait_ready(APP_PORT, "/healthz")
+        _wait_ready(LIMIT_PORT, "/")
+        for name, (port, path) in ENDPOINTS.items():
+            results[name] = _load(port, path.format(in30=in30)) | {"path": path}
+            print(
+                f"{name:28} median {results[name]['median_ms']:8.2f} ms  p99 {results[name]['p99_ms']:8.2f} ms  "
+                f"{results[name]['rps']:8.1f} req/s  queries {results[name]['queries']}",
+                flush=True,
+            )
+        memory = {"app_peak_kib": _peak_memory_kib([app.pid]), "limit_peak_kib": _peak_memory_kib([limit.pid])}
+    finally:
+        for server in (app, limit):
+            server.terminate()
+            server.wait(timeout=30)
+    ratios = {
+        "list_vs_limit": round(results["api_list_page50"]["median_ms"] / results["limit_list_page50"]["median_ms"], 2),
+        "typical_vs_list": round(
+            results["typical_list_page50"]["median_ms"] / results["api_list_page50"]["median_ms"], 2
+        ),
+        "list_rps_vs_floor": round(results["api_list_page50"]["rps"] / results["floor"]["rps"], 2),
+        "overview_vs_list": round(results["page_overview"]["median_ms"] / results["api_list_page50"]["median_ms"], 2),
+    }
+    document = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "scale": SCALE,
+        "workers": WORKERS,
+        "concurrency": CONCURRENCY,
+        "seconds_per_endpoint": DURATION,
+        "endpoints": results,
+        "memory": memory,
+        "ratios": ratios,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=2)
+    (RESULTS / f"{datetime.date.today().isoformat()}-{SCALE}.json").write_text(text)
+    (RESULTS / f"latest-{SCALE}.json").write_text(text)
+    print(json.dumps(ratios, indent=2))
+
+
+if __name__ == "__main__":
+    main()
