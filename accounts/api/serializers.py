@@ -3,13 +3,13 @@ import datetime
 from rest_framework import serializers
 
 from accounts.models import ApiToken, TokenScope
-from raa_tracker.api.serializers import StrictTypesMixin
+from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin
 
 
 class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     """A user's own token. The key appears only in the response that creates it."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:token-detail")
+    url = CachedHyperlinkedIdentityField(view_name="api:token-detail")
     expires_in_days = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=3650, help_text="Expire after this many days."
     )

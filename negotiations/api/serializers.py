@@ -16,7 +16,7 @@ from negotiations.models import (
     StatusEvent,
 )
 from parties.models import State
-from raa_tracker.api.serializers import StrictTypesMixin
+from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin, fill_url
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -45,7 +45,7 @@ class AgreementSlugField(serializers.SlugRelatedField):
 class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """Published evidence. `url` is the publication's address; `api_url` is this record in the API."""
 
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    api_url = CachedHyperlinkedIdentityField(view_name="api:source-detail")
 
     class Meta:
         model = Source
@@ -60,7 +60,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class AgreementTypeSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:agreementtype-detail", lookup_field="code")
+    url = CachedHyperlinkedIdentityField(view_name="api:agreementtype-detail", lookup_field="code")
 
     class Meta:
         model = AgreementType
@@ -94,7 +94,7 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
 
 class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
+    url = CachedHyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
     type = CodeRelatedField(slug_field="code", queryset=AgreementType.objects.all())
     participations = ParticipationSerializer(many=True)
     links = serializers.SerializerMethodField()
@@ -131,13 +131,23 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
     def get_links(self, agreement: Agreement) -> dict[str, str]:
         request = self.context.get("request")
         slug = agreement.slug
+
+        def fill(view_name: str) -> str:
+            return fill_url(request, view_name, "slug", slug)
+
+        def listing(view_name: str) -> str:
+            cache = request.__dict__.setdefault("_url_templates", {})
+            if view_name not in cache:
+                cache[view_name] = reverse(view_name, request=request)
+            return f"{cache[view_name]}?agreement={slug}"
+
         return {
-            "transition": reverse("api:agreement-transition", args=[slug], request=request),
-            "events": reverse("api:statusevent-list", request=request) + f"?agreement={slug}",
-            "rounds": reverse("api:negotiationround-list", request=request) + f"?agreement={slug}",
-            "milestones": reverse("api:milestone-list", request=request) + f"?agreement={slug}",
-            "calendar": reverse("calendar-agreement", args=[slug], request=request),
-            "feed": reverse("feed-agreement", args=[slug], request=request),
+            "transition": fill("api:agreement-transition"),
+            "events": listing("api:statusevent-list"),
+            "rounds": listing("api:negotiationround-list"),
+            "milestones": listing("api:milestone-list"),
+            "calendar": fill("calendar-agreement"),
+            "feed": fill("feed-agreement"),
         }
 
     def validate_slug(self, slug: str) -> str:
@@ -149,7 +159,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
 
 
 class EventSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:statusevent-detail")
+    url = CachedHyperlinkedIdentityField(view_name="api:statusevent-detail")
     agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     source = SourceBriefSerializer(read_only=True, allow_null=True)
     recorded_by = serializers.SlugRelatedField(
@@ -251,7 +261,7 @@ class TransitionSerializer(StrictTypesMixin, serializers.Serializer):
 
 
 class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:negotiationround-detail")
+    url = CachedHyperlinkedIdentityField(view_name="api:negotiationround-detail")
     agreement = AgreementSlugField()
     host = StateCodeField(allow_null=True, required=False)
     source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
@@ -276,7 +286,7 @@ class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
 
 
 class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    url = CachedHyperlinkedIdentityField(view_name="api:milestone-detail")
     agreement = AgreementSlugField()
     owner = serializers.SlugRelatedField(
         slug_field="username", queryset=get_user_model().objects.all(), allow_null=True, required=False

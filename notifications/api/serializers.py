@@ -3,13 +3,13 @@ from rest_framework import serializers
 from negotiations.api.serializers import AgreementSlugField, StateCodeField
 from notifications.choices import Kind, StatusChangeDelivery
 from notifications.models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
-from raa_tracker.api.serializers import StrictTypesMixin
+from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin
 
 
 class WatchSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """One of your watches: give exactly one of `agreement` (slug), `state` (alpha-3) or `everything: true`."""
 
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:watch-detail")
+    api_url = CachedHyperlinkedIdentityField(view_name="api:watch-detail")
     agreement = AgreementSlugField(required=False, allow_null=True)
     state = StateCodeField(required=False, allow_null=True)
     everything = serializers.BooleanField(required=False, default=False)
@@ -55,7 +55,7 @@ class WatchSerializer(StrictTypesMixin, serializers.ModelSerializer):
 class WebhookEndpointSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """A receiver of signed notices. `url` is the receiver's address; `api_url` is this record."""
 
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:webhook-detail")
+    api_url = CachedHyperlinkedIdentityField(view_name="api:webhook-detail")
     secret = serializers.CharField(
         write_only=True, required=False, allow_blank=True, help_text="whsec_<base64>; generated when absent."
     )

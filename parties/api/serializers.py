@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
 from parties.models import Grouping, State
+from raa_tracker.api.serializers import CachedHyperlinkedIdentityField
 
 
 class StateSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:state-detail", lookup_field="alpha3")
+    url = CachedHyperlinkedIdentityField(view_name="api:state-detail", lookup_field="alpha3")
 
     class Meta:
         model = State
@@ -12,7 +13,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
 
 
 class GroupingSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:grouping-detail", lookup_field="code")
+    url = CachedHyperlinkedIdentityField(view_name="api:grouping-detail", lookup_field="code")
     members = serializers.SlugRelatedField(slug_field="alpha3", many=True, read_only=True)
 
     class Meta:
