@@ -14,14 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from negotiations.api.serializers import ParticipationSerializer
 from negotiations.models import Agreement, AgreementType, Participation
-from parties.models import State
-
-
-class _StateSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = State
-        fields = ["alpha3"]
 
 
 class _ParticipationSerializer(serializers.ModelSerializer):
@@ -29,20 +23,7 @@ class _ParticipationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
-        fields = [
-            "state",
-            "signed_on",
-            "approval_status",
-            "approval_body",
-            "approval_submitted_on",
-            "approval_decided_on",
-            "approval_decided_precision",
-            "entry_into_force_on",
-            "note",
-            "source",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ParticipationSerializer.Meta.fields  # the same payload as the API's
 
 
 class _TypeSerializer(serializers.ModelSerializer):

@@ -210,64 +210,70 @@ def _model_fields(form: object) -> dict:
     return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
 
 
-@login_required
-def round_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    """Add a negotiation round, or edit one."""
+def _record_edit(
+    request: HttpRequest,
+    slug: str,
+    pk: int | None,
+    *,
+    model: type[Model],
+    form_class: type,
+    create: object,
+    kind: str,
+    saved: str,
+    heading: object,
+) -> HttpResponse:
+    """Add or edit a row that belongs to an agreement (a round or a milestone), through its service."""
     agreement = get_object_or_404(Agreement, slug=slug)
-    negotiation_round = get_object_or_404(NegotiationRound, pk=pk, agreement=agreement) if pk else None
-    policy.require(
-        request.user,
-        Action.CHANGE if negotiation_round else Action.CREATE,
-        negotiation_round or NegotiationRound(agreement=agreement),
-    )
-    form = RoundForm(request.POST or None, instance=negotiation_round, agreement=agreement)
+    obj = get_object_or_404(model, pk=pk, agreement=agreement) if pk else None
+    policy.require(request.user, Action.CHANGE if obj else Action.CREATE, obj or model(agreement=agreement))
+    form = form_class(request.POST or None, instance=obj, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         fields = _model_fields(form)
         fields["source"] = _source_for(form, request.user)
 
         def save() -> None:
-            if negotiation_round is None:
-                services.round_record(actor=request.user, agreement=agreement, **fields)
+            if obj is None:
+                create(actor=request.user, agreement=agreement, **fields)
             else:
-                locked = NegotiationRound.objects.get(pk=negotiation_round.pk)
-                services.record_update(actor=request.user, obj=locked, **fields)
+                services.record_update(actor=request.user, obj=model.objects.get(pk=obj.pk), **fields)
 
-        if _save_versioned(request, form, negotiation_round, save):
-            messages.success(request, _("The round was saved."))
-            return redirect(agreement_url(agreement) + "#rounds")
-    heading = (
-        _("Edit round %(number)s") % {"number": negotiation_round.number} if negotiation_round else _("Add a round")
-    )
-    context = {"form": form, "agreement": agreement, "object": negotiation_round, "kind": "round", "heading": heading}
+        if _save_versioned(request, form, obj, save):
+            messages.success(request, saved)
+            return redirect(agreement_url(agreement) + f"#{kind}s")
+    context = {"form": form, "agreement": agreement, "object": obj, "kind": kind, "heading": heading(obj)}
     return render(request, "negotiations/record_form.html", context)
+
+
+@login_required
+def round_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a negotiation round, or edit one."""
+    return _record_edit(
+        request,
+        slug,
+        pk,
+        model=NegotiationRound,
+        form_class=RoundForm,
+        create=services.round_record,
+        kind="round",
+        saved=_("The round was saved."),
+        heading=lambda obj: _("Edit round %(number)s") % {"number": obj.number} if obj else _("Add a round"),
+    )
 
 
 @login_required
 def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     """Add a milestone, or edit one."""
-    agreement = get_object_or_404(Agreement, slug=slug)
-    milestone = get_object_or_404(Milestone, pk=pk, agreement=agreement) if pk else None
-    policy.require(
-        request.user, Action.CHANGE if milestone else Action.CREATE, milestone or Milestone(agreement=agreement)
+    return _record_edit(
+        request,
+        slug,
+        pk,
+        model=Milestone,
+        form_class=MilestoneForm,
+        create=services.milestone_record,
+        kind="milestone",
+        saved=_("The milestone was saved."),
+        heading=lambda obj: _("Edit a milestone") if obj else _("Add a milestone"),
     )
-    form = MilestoneForm(request.POST or None, instance=milestone, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        fields = _model_fields(form)
-        fields["source"] = _source_for(form, request.user)
-
-        def save() -> None:
-            if milestone is None:
-                services.milestone_record(actor=request.user, agreement=agreement, **fields)
-            else:
-                locked = Milestone.objects.get(pk=milestone.pk)
-                services.record_update(actor=request.user, obj=locked, **fields)
-
-        if _save_versioned(request, form, milestone, save):
-            messages.success(request, _("The milestone was saved."))
-            return redirect(agreement_url(agreement) + "#milestones")
-    heading = _("Edit a milestone") if milestone else _("Add a milestone")
-    context = {"form": form, "agreement": agreement, "object": milestone, "kind": "milestone", "heading": heading}
-    return render(request, "negotiations/record_form.html", context)
 
 
 @login_required
