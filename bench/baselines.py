@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from negotiations.api.serializers import ParticipationSerializer
+from negotiations.api.serializers import AgreementSerializer, ParticipationSerializer
 from negotiations.models import Agreement, AgreementType, Participation
 
 
@@ -38,19 +38,8 @@ class TypicalAgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = [
-            "slug",
-            "title",
-            "type",
-            "summary",
-            "status",
-            "status_since",
-            "entry_into_force_scheduled_on",
-            "target_conclusion_on",
-            "participations",
-            "created_at",
-            "updated_at",
-        ]
+        # The API's payload without its hyperlinks, which the limit leaves out too.
+        fields = [name for name in AgreementSerializer.Meta.fields if name not in ("url", "links")]
 
 
 class _Pages(PageNumberPagination):
