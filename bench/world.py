@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from negotiations import lifecycle
 from negotiations.choices import MilestoneKind, MilestoneStatus, Status
@@ -92,6 +92,10 @@ def generate_world(*, agreements: int, seed: int = 1, report: Callable[[str], No
             f"milestones {result.milestones:,} · {time.monotonic() - started:.0f} s"
         )
     _write_users_and_watches(rng, agreements, agreement_ids, states, result, report, started)
+    if connection.vendor == "postgresql":
+        report("  analysing the tables (planner statistics for the new rows)")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     result.seconds = time.monotonic() - started
     return result
 
@@ -121,6 +125,7 @@ def _write_batch(
                 summary=f"Generated for benchmarks (seed world, number {n}).",
                 status=position.status,
                 status_since=history[-1][1],
+                started_on=history[0][1],
                 entry_into_force_scheduled_on=scheduled,
             )
         )

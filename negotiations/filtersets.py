@@ -37,7 +37,7 @@ class AgreementFilterSet(StrictFilterSet):
         queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type")
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, distinct=False
     )
     grouping = CodeFilter(
         queryset=Grouping.objects.all(),
@@ -106,8 +106,8 @@ class MilestoneFilterSet(_AgreementChildFilterSet):
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (true) or not (false)"))
-    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
-    kind = django_filters.MultipleChoiceFilter(choices=MilestoneKind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices, distinct=False)
+    kind = django_filters.MultipleChoiceFilter(choices=MilestoneKind.choices, distinct=False)
     ordering = django_filters.OrderingFilter(fields=["due_on", "completed_on", "updated_at", "title"])
 
     class Meta:
@@ -132,7 +132,7 @@ class RoundFilterSet(_AgreementChildFilterSet):
 
 
 class EventFilterSet(_AgreementChildFilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     effective_after = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte")
     effective_before = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte")
     recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")

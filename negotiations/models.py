@@ -89,6 +89,13 @@ class Agreement(TimestampedModel):
         help_text=_("Fixed by the exchange of notes; on this date the agreement moves to in force."),
     )
     target_conclusion_on = models.DateField(_("target date for conclusion"), null=True, blank=True)
+    started_on = models.DateField(
+        _("record starts on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Date of the first status change that counts; kept by the lifecycle service."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -111,6 +118,10 @@ class Agreement(TimestampedModel):
         indexes = [
             # Dashboard and API: agreements filtered by status (and type), e.g. ?status=negotiating&type=RAA.
             models.Index(fields=["status", "type"], name="agreement_status_type_idx"),
+            # Overview: negotiations in progress, longest running first.
+            models.Index(fields=["started_on", "title"], name="agreement_started_idx"),
+            # API and dashboard lists: the default order, also for deep pages.
+            models.Index(fields=["title", "id"], name="agreement_title_idx"),
             # Reminder sweep: signed agreements whose scheduled entry into force is due.
             models.Index(
                 fields=["entry_into_force_scheduled_on"],
@@ -360,6 +371,8 @@ class StatusEvent(models.Model):
             models.Index(fields=["agreement", "effective_on", "id"], name="event_agreement_date_idx"),
             # Overview and change feed: recent status changes across all agreements.
             models.Index(fields=["-effective_on", "-id"], name="event_recent_idx"),
+            # Recent changes on the overview and the events API's cursor pages (newest recorded first).
+            models.Index(fields=["-recorded_at", "-id"], name="event_recorded_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from parties.models import State
 
@@ -53,13 +53,8 @@ def milestones_overdue(today: datetime.date) -> QuerySet[Milestone]:
 
 
 def negotiations_in_progress() -> QuerySet[Agreement]:
-    """Open negotiations with the date their record starts (the first event), for 'running for N days'."""
-    return (
-        agreements_with_parties()
-        .filter(status__in=IN_PROGRESS)
-        .annotate(started_on=Min("events__effective_on", filter=Q(events__correction__isnull=True)))
-        .order_by("started_on", "title")
-    )
+    """Open negotiations, longest running first (`started_on` is kept by the lifecycle service)."""
+    return agreements_with_parties().filter(status__in=IN_PROGRESS).order_by("started_on", "title")
 
 
 @dataclass(frozen=True)

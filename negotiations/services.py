@@ -95,8 +95,9 @@ def _counting_steps(agreement: Agreement, excluding: StatusEvent | None) -> list
 
 def _plan(
     agreement: Agreement, new: StatusEvent, corrects: StatusEvent | None
-) -> tuple[lifecycle.Position, datetime.date | None]:
-    """Where the agreement stands once `new` is placed in its history by date; raises TransitionRefused.
+) -> tuple[lifecycle.Position, datetime.date | None, datetime.date | None]:
+    """Where the agreement stands once `new` is placed in its history by date, since when, and when its
+    record starts (the first step that counts); raises TransitionRefused.
 
     A back-dated event is checked against what came before it and must leave
     every later event valid.
@@ -112,7 +113,7 @@ def _plan(
                 refused.effective_on,
                 reason=_("Without that entry the history is invalid: %(reason)s") % {"reason": refused.describe()},
             ) from None
-        return position, steps[-1].effective_on if steps else None
+        return position, steps[-1].effective_on if steps else None, steps[0].effective_on if steps else None
     before = [s for s in steps if s.effective_on <= new.effective_on]
     after = [s for s in steps if s.effective_on > new.effective_on]
     position = lifecycle.replay(before)
@@ -137,7 +138,8 @@ def _plan(
                     "later_date": step.effective_on.isoformat(),
                 },
             ) from None
-    return position, (after[-1].effective_on if after else new.effective_on)
+    started = before[0].effective_on if before else new.effective_on
+    return position, (after[-1].effective_on if after else new.effective_on), started
 
 
 def agreement_transition(
@@ -178,18 +180,20 @@ def agreement_transition(
             correction_reason=correction_reason,
         )
         _validate_event(event)
-        position, since = _plan(locked, event, corrects)
+        position, since, started = _plan(locked, event, corrects)
         event.save()
         locked.status = position.status
         locked.status_since = since
-        locked.save(update_fields=["status", "status_since", "updated_at"])
+        locked.started_on = started
+        locked.save(update_fields=["status", "status_since", "started_on", "updated_at"])
         # The notices this change causes are written in the same transaction (an outbox) and sent after commit.
         from notifications.services import outbox_status_change
 
         outbox_status_change(event)
-    agreement.status, agreement.status_since, agreement.updated_at = (
+    agreement.status, agreement.status_since, agreement.started_on, agreement.updated_at = (
         locked.status,
         locked.status_since,
+        locked.started_on,
         locked.updated_at,
     )
     return event

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
-from negotiations.models import Agreement, Milestone, NegotiationRound, StatusEvent
+from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, StatusEvent
 from parties.models import State
 
 from .delivery import site_url
@@ -83,10 +83,9 @@ def agreement_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 def state_calendar(request: HttpRequest, alpha3: str) -> HttpResponse:
     _require_public_read(request)
     state = get_object_or_404(State, alpha3=alpha3.upper())
-    mine = Q(agreement__participations__state=state)
-    return _calendar(
-        state.short_name, Milestone.objects.filter(mine).distinct(), NegotiationRound.objects.filter(mine).distinct()
-    )
+    # A semi-join (IN) rather than a join and DISTINCT: each row once, and PostgreSQL can use its indexes.
+    mine = Q(agreement__in=Participation.objects.filter(state=state).values("agreement"))
+    return _calendar(state.short_name, Milestone.objects.filter(mine), NegotiationRound.objects.filter(mine))
 
 
 def watched_filter(user: object) -> Q:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from negotiations.choices import Status
@@ -45,7 +46,8 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
         state=NotificationState.SENDING,
         claimed_at__lt=now - datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
     ).update(state=NotificationState.PENDING, next_attempt_at=now)
-    cutoff = max(now, timezone.now())  # the reminders just written are due too
+    # Notices written by this sweep were queued when it committed; only inline delivery must send them here.
+    cutoff = max(now, timezone.now()) if deliver_inline else now
     due = list(
         Notification.objects.filter(state=NotificationState.PENDING, digest=False, next_attempt_at__lte=cutoff)
         .order_by("next_attempt_at")
@@ -62,11 +64,17 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
     return report
 
 
+def signed_and_due(today: datetime.date) -> QuerySet[Agreement]:
+    """Signed agreements whose scheduled entry into force has come, oldest date first (a partial index)."""
+    return Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today).order_by(
+        "entry_into_force_scheduled_on", "id"
+    )
+
+
 def _entries_into_force(today: datetime.date) -> int:
     """Signed agreements whose scheduled entry into force has come move to in force, with an event."""
     moved = 0
-    due = Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today)
-    for agreement in due:
+    for agreement in signed_and_due(today):
         try:
             agreement_transition(
                 actor=None,

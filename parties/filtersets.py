@@ -9,7 +9,11 @@ from .models import Grouping, State
 class StateFilterSet(StrictFilterSet):
     q = django_filters.CharFilter(method="search", label="Search names and codes")
     grouping = CodeFilter(
-        queryset=Grouping.objects.all(), to_field_name="code", field_name="groupings__code", normalize=str.lower
+        queryset=Grouping.objects.all(),
+        to_field_name="code",
+        field_name="groupings__code",
+        normalize=str.lower,
+        distinct=True,  # any of several groupings: a state in two of them is listed once
     )
     ordering = django_filters.OrderingFilter(fields=["short_name", "alpha3", "name"])
 

@@ -289,7 +289,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "raa_tracker.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "raa_tracker.api.export.CSVRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["raa_tracker.api.renderers.ORJSONRenderer", "raa_tracker.api.export.CSVRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "raa_tracker.api.throttling.AnonymousRateThrottle",

@@ -93,6 +93,22 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
         validators: list = []  # the agreement is not part of the input; the service checks uniqueness
 
 
+def agreement_links(request: object, slug: str) -> dict[str, str]:
+    """Where to go from an agreement; URL templates are reversed once per request (lists build thousands)."""
+    cache = request.__dict__.setdefault("_url_templates", {})
+    for view_name in ("api:statusevent-list", "api:negotiationround-list", "api:milestone-list"):
+        if view_name not in cache:
+            cache[view_name] = reverse(view_name, request=request) + "?agreement="
+    return {
+        "transition": fill_url(request, "api:agreement-transition", "slug", slug),
+        "events": cache["api:statusevent-list"] + slug,
+        "rounds": cache["api:negotiationround-list"] + slug,
+        "milestones": cache["api:milestone-list"] + slug,
+        "calendar": fill_url(request, "calendar-agreement", "slug", slug),
+        "feed": fill_url(request, "feed-agreement", "slug", slug),
+    }
+
+
 class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
     type = CodeRelatedField(slug_field="code", queryset=AgreementType.objects.all())
@@ -129,26 +145,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
         }
     )
     def get_links(self, agreement: Agreement) -> dict[str, str]:
-        request = self.context.get("request")
-        slug = agreement.slug
-
-        def fill(view_name: str) -> str:
-            return fill_url(request, view_name, "slug", slug)
-
-        def listing(view_name: str) -> str:
-            cache = request.__dict__.setdefault("_url_templates", {})
-            if view_name not in cache:
-                cache[view_name] = reverse(view_name, request=request)
-            return f"{cache[view_name]}?agreement={slug}"
-
-        return {
-            "transition": fill("api:agreement-transition"),
-            "events": listing("api:statusevent-list"),
-            "rounds": listing("api:negotiationround-list"),
-            "milestones": listing("api:milestone-list"),
-            "calendar": fill("calendar-agreement"),
-            "feed": fill("feed-agreement"),
-        }
+        return agreement_links(self.context.get("request"), agreement.slug)
 
     def validate_slug(self, slug: str) -> str:
         if self.instance is not None and slug != self.instance.slug:

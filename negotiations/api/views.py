@@ -24,6 +24,7 @@ from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
 from raa_tracker.api.pagination import EventCursorPagination
 
+from . import listing
 from .serializers import (
     AgreementSerializer,
     AgreementTypeSerializer,
@@ -77,6 +78,14 @@ class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return selectors.agreements_with_parties().order_by("title", "id")
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Pages are built from plain rows (negotiations.api.listing); CSV exports stream through the serializer."""
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(Agreement.objects.order_by("title", "id"))
+        page = self.paginate_queryset(listing.agreement_rows(rows))
+        return self.get_paginated_response(listing.represent_agreements(page, request))
 
     def perform_create(self, serializer: Serializer) -> None:
         data = dict(serializer.validated_data)

@@ -60,4 +60,11 @@ class CodeField(forms.ModelMultipleChoiceField):
 
 @extend_schema_field(OpenApiTypes.STR)
 class CodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Rows by the codes of related objects. No DISTINCT: it would stop PostgreSQL using the list's index,
+    and a row matches one party or type once (participations are unique per state)."""
+
     field_class = CodeField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)

@@ -17,11 +17,11 @@ from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from negotiations.lifecycle import TransitionRefused
+from raa_tracker.api.renderers import ORJSONRenderer
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/v1/problems/"
@@ -90,7 +90,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     request = context.get("request")
     if request is not None:
         # Errors are JSON problem documents whatever format the client asked for (?format=csv included).
-        request.accepted_renderer = JSONRenderer()
+        request.accepted_renderer = ORJSONRenderer()
         request.accepted_media_type = PROBLEM_CONTENT_TYPE
     if isinstance(exc, TransitionRefused):
         set_rollback()

@@ -202,3 +202,31 @@ def test_milestone_done_is_no_longer_overdue(official_fr: object, france_japan: 
     milestone_complete(actor=official_fr, milestone=milestone, completed_on=datetime.date(2025, 1, 5))
     assert not Milestone.objects.overdue().filter(pk=milestone.pk).exists()
     assert Milestone.objects.get(pk=milestone.pk).status == MilestoneStatus.DONE
+
+
+def test_the_record_start_follows_back_dated_entries_and_corrections(
+    administrator: object, france_japan: Agreement
+) -> None:
+    """`started_on` (the overview's 'running for N days') is the first entry that counts, kept by the service."""
+    first = france_japan.events.order_by("effective_on").first()
+    assert france_japan.started_on == first.effective_on
+
+    earlier = agreement_transition(
+        actor=administrator,
+        agreement=france_japan,
+        status=Status.PROPOSED,
+        effective_on=first.effective_on - datetime.timedelta(days=30),
+    )
+    france_japan.refresh_from_db()
+    assert france_japan.started_on == earlier.effective_on
+
+    agreement_transition(
+        actor=administrator,
+        agreement=france_japan,
+        status="",
+        effective_on=earlier.effective_on,
+        corrects=earlier,
+        correction_reason="No such proposal was made.",
+    )
+    france_japan.refresh_from_db()
+    assert france_japan.started_on == first.effective_on
