@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from negotiations.api.serializers import AgreementSerializer, ParticipationSerializer
 from negotiations.models import Agreement, AgreementType, Participation
@@ -33,13 +34,30 @@ class _TypeSerializer(serializers.ModelSerializer):
 
 
 class TypicalAgreementSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
     type = serializers.SlugRelatedField(slug_field="code", read_only=True)
     participations = _ParticipationSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
 
     class Meta:
         model = Agreement
-        # The API's payload without its hyperlinks, which the limit leaves out too.
-        fields = [name for name in AgreementSerializer.Meta.fields if name not in ("url", "links")]
+        fields = AgreementSerializer.Meta.fields  # the same payload as the API's
+
+    def get_links(self, agreement: Agreement) -> dict[str, str]:
+        """Every link reversed for every row, as a plain implementation does."""
+        request, slug = self.context["request"], agreement.slug
+        listing = {name: f"{reverse(f'api:{name}-list', request=request)}?agreement={slug}" for name in _LISTS}
+        return {
+            "transition": reverse("api:agreement-transition", kwargs={"slug": slug}, request=request),
+            "events": listing["statusevent"],
+            "rounds": listing["negotiationround"],
+            "milestones": listing["milestone"],
+            "calendar": reverse("calendar-agreement", kwargs={"slug": slug}, request=request),
+            "feed": reverse("feed-agreement", kwargs={"slug": slug}, request=request),
+        }
+
+
+_LISTS = ("statusevent", "negotiationround", "milestone")
 
 
 class _Pages(PageNumberPagination):

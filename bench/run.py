@@ -139,6 +139,15 @@ def _peak_memory_kib(pids: list[int]) -> int:
     return total
 
 
+def _gunicorn(application: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", application, "-b", f"127.0.0.1:{port}", "-w", str(WORKERS)]
+        + ["--log-level", "warning", "--no-control-socket"],
+        cwd=ROOT,
+        env=env,
+    )
+
+
 def _wait_ready(port: int, path: str) -> None:
     deadline = time.monotonic() + 60
     while True:
@@ -244,40 +253,8 @@ def main() -> None:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     in30 = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-    app = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "raa_tracker.wsgi:application",
-            "-b",
-            f"127.0.0.1:{APP_PORT}",
-            "-w",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    limit = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.limit:application",
-            "-b",
-            f"127.0.0.1:{LIMIT_PORT}",
-            "-w",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-            "--no-control-socket",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    app = _gunicorn("raa_tracker.wsgi:application", APP_PORT, env)
+    limit = _gunicorn("bench.limit:application", LIMIT_PORT, env)
     results: dict = {}
     try:
         _wait_ready(APP_PORT, "/healthz")

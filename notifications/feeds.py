@@ -23,6 +23,27 @@ from .models import Watch
 UID_DOMAIN = "raa-tracker"
 
 
+def _entry(
+    uid: str,
+    stamp: datetime.datetime,
+    modified: datetime.datetime,
+    first: datetime.date,
+    last: datetime.date,
+    summary: str,
+    url: str,
+) -> icalendar.Event:
+    """An all-day VEVENT; a stable UID lets calendar applications update it instead of adding it again."""
+    entry = icalendar.Event()
+    entry.add("uid", f"{uid}@{UID_DOMAIN}")
+    entry.add("dtstamp", stamp)
+    entry.add("last-modified", modified)
+    entry.add("dtstart", first)
+    entry.add("dtend", last + datetime.timedelta(days=1))
+    entry.add("summary", summary)
+    entry.add("url", site_url(url))
+    return entry
+
+
 def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//RAA Tracker//raa_tracker//EN")
@@ -30,34 +51,32 @@ def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse
     calendar.add("x-wr-calname", name)
     stamp = timezone.now()
     for milestone in milestones.select_related("agreement"):
-        entry = icalendar.Event()
-        # A stable UID lets calendar applications update an entry instead of adding it again.
-        entry.add("uid", f"milestone-{milestone.pk}@{UID_DOMAIN}")
-        entry.add("dtstamp", stamp)
-        entry.add("last-modified", milestone.updated_at)
-        entry.add("dtstart", milestone.due_on)
-        entry.add("dtend", milestone.due_on + datetime.timedelta(days=1))
-        entry.add("summary", f"{milestone.agreement.title}: {milestone.title}")
+        agreement = milestone.agreement
+        entry = _entry(
+            f"milestone-{milestone.pk}",
+            stamp,
+            milestone.updated_at,
+            milestone.due_on,
+            milestone.due_on,
+            f"{agreement.title}: {milestone.title}",
+            agreement.get_absolute_url() + "#milestones",
+        )
         entry.add("description", f"{milestone.get_kind_display()} — {milestone.get_status_display()}")
-        entry.add("url", site_url(milestone.agreement.get_absolute_url() + "#milestones"))
         entry.add("status", "CANCELLED" if milestone.status == "cancelled" else "CONFIRMED")
         calendar.add_component(entry)
     for negotiation_round in rounds.select_related("agreement"):
-        entry = icalendar.Event()
-        entry.add("uid", f"round-{negotiation_round.pk}@{UID_DOMAIN}")
-        entry.add("dtstamp", stamp)
-        entry.add("last-modified", negotiation_round.updated_at)
-        entry.add("dtstart", negotiation_round.starts_on)
-        end = negotiation_round.ends_on or negotiation_round.starts_on
-        entry.add("dtend", end + datetime.timedelta(days=1))
-        entry.add(
-            "summary",
-            _("%(agreement)s: round %(number)s")
-            % {"agreement": negotiation_round.agreement.title, "number": negotiation_round.number},
+        agreement = negotiation_round.agreement
+        entry = _entry(
+            f"round-{negotiation_round.pk}",
+            stamp,
+            negotiation_round.updated_at,
+            negotiation_round.starts_on,
+            negotiation_round.ends_on or negotiation_round.starts_on,
+            _("%(agreement)s: round %(number)s") % {"agreement": agreement.title, "number": negotiation_round.number},
+            agreement.get_absolute_url() + "#rounds",
         )
         if negotiation_round.place:
             entry.add("location", negotiation_round.place)
-        entry.add("url", site_url(negotiation_round.agreement.get_absolute_url() + "#rounds"))
         calendar.add_component(entry)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'

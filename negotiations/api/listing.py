@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.request import Request
 
 from negotiations.models import Participation
-from raa_tracker.api.serializers import url_template
+from raa_tracker.api.serializers import fill_url
 
 from .serializers import ParticipationSerializer, agreement_links
 
@@ -82,10 +82,9 @@ def represent_agreements(rows: list[dict], request: Request) -> list[dict]:
     """The AgreementSerializer representation of each row (one query for all their parties)."""
     moment = _datetime_formatter()
     participations = participations_by_agreement(row["id"] for row in rows)
-    detail, detail_end = url_template(request, "api:agreement-detail", "slug")
     return [
         {
-            "url": f"{detail}{row['slug']}{detail_end}",
+            "url": fill_url(request, "api:agreement-detail", "slug", row["slug"]),
             "slug": row["slug"],
             "title": row["title"],
             "type": row["type__code"],

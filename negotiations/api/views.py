@@ -1,5 +1,6 @@
 """API views: parse, call a service, render. Rules live in negotiations.services and accounts.policy."""
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -90,8 +91,6 @@ class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer: Serializer) -> None:
         data = dict(serializer.validated_data)
         participations = data.pop("participations")
-        from django.db import transaction
-
         with transaction.atomic():
             agreement = services.agreement_create(
                 actor=self.request.user, parties=[item["state"] for item in participations], **data

@@ -7,6 +7,7 @@ writes without If-Match are serialised by the same lock.
 
 from django.db import transaction
 from django.db.models import Model
+from django.shortcuts import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -56,8 +57,6 @@ class ConcurrencyMixin:
         return obj
 
     def _get_locked(self, queryset: object, lookup: dict) -> Model:
-        from django.shortcuts import get_object_or_404
-
         return get_object_or_404(queryset, **lookup)
 
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:

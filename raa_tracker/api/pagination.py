@@ -3,6 +3,7 @@ from collections import OrderedDict
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -32,8 +33,6 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return response
 
     def get_paginated_response(self, data: list) -> object:
-        from rest_framework.response import Response
-
         return Response(
             OrderedDict(
                 [

@@ -5,7 +5,9 @@ DRF coerces by default; an API that external tools code against should say when 
 
 from typing import Any
 
+from django.urls import NoReverseMatch
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 _EXPECTED = (
     (serializers.BooleanField, (bool,), "a boolean"),
@@ -52,9 +54,6 @@ def url_template(request: object, view_name: str, kwarg: str, format: str | None
 
     Lists build thousands of links; reversing each one costs more than the rest of a row's serialisation.
     """
-    from django.urls import NoReverseMatch
-    from rest_framework.reverse import reverse
-
     cache = request.__dict__.setdefault("_url_templates", {})
     key = (view_name, kwarg, format)
     if key not in cache:

@@ -115,3 +115,19 @@ def test_the_benchmark_limit_serves_the_same_document(
 
     assert ours["results"], "the query should select something"
     assert _normalised(json.loads(body)) == _normalised(ours)
+
+
+def test_the_typical_baseline_serves_the_same_page(analyst: object) -> None:
+    """The benchmark's 'typical implementation' must do the same job, or the ratio against it means nothing."""
+    from bench.baselines import TypicalAgreementViewSet
+
+    client = Client()
+    client.force_login(analyst)
+    ours = client.get("/api/v1/agreements/?page_size=200").json()
+    typical = TypicalAgreementViewSet.as_view({"get": "list"})(
+        APIRequestFactory().get("/bench/typical/agreements/?page_size=200", HTTP_HOST="testserver")
+    )
+    typical.render()
+
+    assert ours["results"]
+    assert json.loads(typical.content)["results"] == ours["results"]
