@@ -26,7 +26,7 @@ SCALE = os.environ.get("BENCH_SCALE", "full")
 DURATION = float(os.environ.get("BENCH_SECONDS", "10" if SCALE == "full" else "2"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # the README's recommendation for 2 cores: 2 × cores − 1
-APP_PORT, LIMIT_PORT = 8811, 8812
+APP_PORT, LIMIT_PORT, UNCACHED_PORT = 8811, 8812, 8813
 PAGE, DEEP_PAGE = (50, 300) if SCALE == "full" else (4, 8)  # the small world has 8 pages of 50
 
 LISTS = [
@@ -53,6 +53,9 @@ ENDPOINTS = {
     "page_state": (APP_PORT, "/states/JPN/"),
     "calendar_state": (APP_PORT, "/calendar/states/JPN.ics"),
 }
+# The same app with the record cache off: what every request costs when the record has just changed.
+UNCACHED = ["api_list_filtered", "api_list_page50", "api_milestones_due_30_days", "api_search", "page_overview"]
+ENDPOINTS |= {f"{name}_uncached": (UNCACHED_PORT, ENDPOINTS[name][1]) for name in UNCACHED}
 
 
 def _env(database_url: str) -> dict[str, str]:
@@ -203,7 +206,8 @@ def _queries_by_page_size() -> dict[str, dict[str, int]]:
     for path in LISTS:
         separator = "&" if "?" in path else "?"
         counts[path] = {
-            str(size): int(_get(APP_PORT, f"{path}{separator}page_size={size}")[1]["X-Queries"]) for size in (5, 200)
+            str(size): int(_get(UNCACHED_PORT, f"{path}{separator}page_size={size}")[1]["X-Queries"])
+            for size in (5, 200)
         }
     return counts
 
@@ -255,10 +259,12 @@ def main() -> None:
     in30 = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
     app = _gunicorn("raa_tracker.wsgi:application", APP_PORT, env)
     limit = _gunicorn("bench.limit:application", LIMIT_PORT, env)
+    uncached = _gunicorn("raa_tracker.wsgi:application", UNCACHED_PORT, env | {"RECORD_CACHE_SECONDS": "0"})
     results: dict = {}
     try:
         _wait_ready(APP_PORT, "/healthz")
         _wait_ready(LIMIT_PORT, "/")
+        _wait_ready(UNCACHED_PORT, "/healthz")
         for name, (port, path) in ENDPOINTS.items():
             results[name] = _load(port, path.format(in30=in30)) | {"path": path}
             print(
@@ -267,9 +273,13 @@ def main() -> None:
                 flush=True,
             )
         queries = _queries_by_page_size()
-        memory = {"app_peak_kib": _peak_memory_kib([app.pid]), "limit_peak_kib": _peak_memory_kib([limit.pid])}
+        memory = {
+            "app_peak_kib": _peak_memory_kib([app.pid]),
+            "app_uncached_peak_kib": _peak_memory_kib([uncached.pid]),
+            "limit_peak_kib": _peak_memory_kib([limit.pid]),
+        }
     finally:
-        for server in (app, limit):
+        for server in (app, limit, uncached):
             server.terminate()
             server.wait(timeout=30)
     results |= _sweep(env, database_url)
@@ -281,6 +291,17 @@ def main() -> None:
         "list_rps_vs_floor": round(results["api_list_page50"]["rps"] / results["floor"]["rps"], 2),
         "overview_vs_list": round(results["page_overview"]["median_ms"] / results["api_list_page50"]["median_ms"], 2),
         "sweep_large_vs_small": round(results["sweep_large"]["median_ms"] / results["sweep_small"]["median_ms"], 2),
+        # With the record cache off (every request a miss):
+        "list_uncached_vs_limit": round(
+            results["api_list_page50_uncached"]["median_ms"] / results["limit_list_page50"]["median_ms"], 2
+        ),
+        "typical_vs_list_uncached": round(
+            results["typical_list_page50"]["median_ms"] / results["api_list_page50_uncached"]["median_ms"], 2
+        ),
+        "list_uncached_rps_vs_floor": round(results["api_list_page50_uncached"]["rps"] / results["floor"]["rps"], 2),
+        "overview_vs_list_uncached": round(
+            results["page_overview_uncached"]["median_ms"] / results["api_list_page50_uncached"]["median_ms"], 2
+        ),
     }
     document = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

@@ -117,7 +117,12 @@ class MilestoneFilterSet(_AgreementChildFilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        overdue = Q(status=MilestoneStatus.PLANNED, due_on__lt=timezone.localdate())
+        today = timezone.localdate()
+        if not value and self.form.cleaned_data.get("status") == [MilestoneStatus.PLANNED]:
+            # "Planned and not overdue" is "due today or later": said so, the open-milestone index gives the
+            # range instead of reading every past milestone (what the dashboard's "due soon" asks).
+            return queryset.filter(due_on__gte=today)
+        overdue = Q(status=MilestoneStatus.PLANNED, due_on__lt=today)
         return queryset.filter(overdue if value else ~overdue)
 
 

@@ -57,6 +57,19 @@ def negotiations_in_progress() -> QuerySet[Agreement]:
     return agreements_with_parties().filter(status__in=IN_PROGRESS).order_by("started_on", "title")
 
 
+def overview(today: datetime.date, rows: int) -> dict[str, object]:
+    """The overview's figures, evaluated (so that they can be cached): each list shows its first `rows`
+    only, so the page costs the same with forty agreements or forty thousand."""
+    return {
+        "status_counts": status_counts(),
+        "type_counts": type_counts(),
+        "due_soon": list(milestones_due(today, 30)[:rows]),
+        "overdue": list(milestones_overdue(today)[:rows]),
+        "recent": list(recent_events(10)),
+        "in_progress": list(negotiations_in_progress()[:rows]),
+    }
+
+
 @dataclass(frozen=True)
 class AgreementPage:
     agreement: Agreement

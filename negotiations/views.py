@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.policy import Action
 from raa_tracker.versions import StaleVersion, check_version, version_of
+from record_cache.cache import cached
 
 from . import selectors, services
 from .choices import Status
@@ -52,20 +53,21 @@ def _readable(view: object) -> object:
 def overview(request: HttpRequest) -> HttpResponse:
     """Counts by status and type, what is due and overdue, recent changes, negotiations in progress."""
     today = timezone.localdate()
-    counts = selectors.status_counts()
-    # Each list shows its first rows only, so the page costs the same with forty agreements or forty thousand.
-    in_progress = list(selectors.negotiations_in_progress()[:OVERVIEW_ROWS])
-    for agreement in in_progress:
+    # The figures are the same for every visitor on a given day until the record changes; the page around
+    # them (user menu, CSRF token, language) is rendered per request.
+    figures = cached("overview", [today.isoformat()], lambda: selectors.overview(today, OVERVIEW_ROWS))
+    counts = figures["status_counts"]
+    for agreement in figures["in_progress"]:
         agreement.running_days = (today - agreement.started_on).days if agreement.started_on else None
     context = {
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
         "unrecorded": counts.get(None, 0),
         "in_progress_total": sum(counts.get(status.value, 0) for status in selectors.IN_PROGRESS),
-        "type_counts": selectors.type_counts(),
-        "due_soon": selectors.milestones_due(today, 30)[:OVERVIEW_ROWS],
-        "overdue": selectors.milestones_overdue(today)[:OVERVIEW_ROWS],
-        "recent": selectors.recent_events(10),
-        "in_progress": in_progress,
+        "type_counts": figures["type_counts"],
+        "due_soon": figures["due_soon"],
+        "overdue": figures["overdue"],
+        "recent": figures["recent"],
+        "in_progress": figures["in_progress"],
         "rows": OVERVIEW_ROWS,
         "today": today,
     }

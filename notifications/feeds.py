@@ -1,6 +1,7 @@
 """Calendar feeds (RFC 5545) and Atom feeds of status changes."""
 
 import datetime
+from collections.abc import Callable
 
 import icalendar
 from django.contrib.syndication.views import Feed
@@ -10,12 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
 from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, StatusEvent
 from parties.models import State
+from record_cache.cache import cached
 
 from .delivery import site_url
 from .models import Watch
@@ -44,7 +47,7 @@ def _entry(
     return entry
 
 
-def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse:
+def _ics(name: str, milestones: QuerySet, rounds: QuerySet) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//RAA Tracker//raa_tracker//EN")
     calendar.add("version", "2.0")
@@ -78,9 +81,19 @@ def _calendar(name: str, milestones: QuerySet, rounds: QuerySet) -> HttpResponse
         if negotiation_round.place:
             entry.add("location", negotiation_round.place)
         calendar.add_component(entry)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    return calendar.to_ical()
+
+
+def _calendar(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response
+
+
+def _public_calendar(request: HttpRequest, build: Callable[[], bytes]) -> HttpResponse:
+    """Public calendars are the same for every reader in a language until the record changes; calendar
+    applications poll them, so they are built once per change (record_cache)."""
+    return _calendar(cached("calendar", [request.build_absolute_uri(), get_language()], build))
 
 
 def _require_public_read(request: HttpRequest) -> None:
@@ -92,10 +105,13 @@ def _require_public_read(request: HttpRequest) -> None:
 def agreement_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     _require_public_read(request)
     agreement = get_object_or_404(Agreement, slug=slug)
-    return _calendar(
-        agreement.title,
-        Milestone.objects.filter(agreement=agreement),
-        NegotiationRound.objects.filter(agreement=agreement),
+    return _public_calendar(
+        request,
+        lambda: _ics(
+            agreement.title,
+            Milestone.objects.filter(agreement=agreement),
+            NegotiationRound.objects.filter(agreement=agreement),
+        ),
     )
 
 
@@ -104,7 +120,9 @@ def state_calendar(request: HttpRequest, alpha3: str) -> HttpResponse:
     state = get_object_or_404(State, alpha3=alpha3.upper())
     # A semi-join (IN) rather than a join and DISTINCT: each row once, and PostgreSQL can use its indexes.
     mine = Q(agreement__in=Participation.objects.filter(state=state).values("agreement"))
-    return _calendar(state.short_name, Milestone.objects.filter(mine), NegotiationRound.objects.filter(mine))
+    return _public_calendar(
+        request, lambda: _ics(state.short_name, Milestone.objects.filter(mine), NegotiationRound.objects.filter(mine))
+    )
 
 
 def watched_filter(user: object) -> Q:
@@ -119,9 +137,11 @@ def watched_filter(user: object) -> Q:
 def private_calendar(request: HttpRequest, user: object) -> HttpResponse:
     scope = watched_filter(user)
     return _calendar(
-        _("My watched agreements"),
-        Milestone.objects.filter(scope).distinct(),
-        NegotiationRound.objects.filter(scope).distinct(),
+        _ics(
+            _("My watched agreements"),
+            Milestone.objects.filter(scope).distinct(),
+            NegotiationRound.objects.filter(scope).distinct(),
+        )
     )
 
 

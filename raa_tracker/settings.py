@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "accounts",
     "negotiations",
     "notifications",
+    "record_cache",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Lists and pages built from the record are cached for this long (seconds), or until the record
+# changes (record_cache: database triggers replace a generation token). 0 turns the cache off.
+RECORD_CACHE_SECONDS = env_int("RECORD_CACHE_SECONDS", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -20,6 +20,7 @@ from negotiations.filtersets import (
     SourceFilterSet,
 )
 from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
+from raa_tracker.api.caching import CachedListMixin, cached_page
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
@@ -81,12 +82,16 @@ class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return selectors.agreements_with_parties().order_by("title", "id")
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        """Pages are built from plain rows (negotiations.api.listing); CSV exports stream through the serializer."""
+        """Pages are built from plain rows (negotiations.api.listing) and cached until the record changes;
+        CSV exports stream through the serializer."""
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return super().list(request, *args, **kwargs)
+        return cached_page(self.basename, request, lambda: self._page_data(request))
+
+    def _page_data(self, request: Request) -> dict:
         rows = self.filter_queryset(Agreement.objects.order_by("title", "id"))
         page = self.paginate_queryset(listing.agreement_rows(rows))
-        return self.get_paginated_response(listing.represent_agreements(page, request))
+        return self.get_paginated_response(listing.represent_agreements(page, request)).data
 
     def perform_create(self, serializer: Serializer) -> None:
         data = dict(serializer.validated_data)
@@ -132,7 +137,7 @@ class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
         return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-class RoundViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class RoundViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """Negotiation rounds, numbered per agreement."""
 
     serializer_class = RoundSerializer
@@ -150,7 +155,7 @@ class RoundViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewse
         super().perform_update(serializer)
 
 
-class MilestoneViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class MilestoneViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """Milestones: what is expected on a date; `overdue` is derived."""
 
     serializer_class = MilestoneSerializer
@@ -168,7 +173,7 @@ class MilestoneViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, vi
         super().perform_update(serializer)
 
 
-class EventViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
+class EventViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
     """The status history, newest first (cursor pagination). Recorded through /agreements/{slug}/transition/."""
 
     serializer_class = EventSerializer
@@ -180,7 +185,7 @@ class EventViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewS
         return selectors.events()
 
 
-class SourceViewSet(_ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class SourceViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """Sources cited by events, rounds, milestones and participations."""
 
     serializer_class = SourceSerializer

@@ -91,6 +91,27 @@ def test_malformed_filters_are_400_naming_the_parameter(client: Client, query: s
     assert_problem(client.get(f"/api/v1/agreements/?{query}"), 400, parameter)
 
 
+def test_not_overdue_means_the_same_with_and_without_a_status_filter(client: Client) -> None:
+    agreement = Agreement.objects.get(slug="france-japan-raa")
+    today = timezone.localdate()
+    for title, due, status in [
+        ("past, planned", today - datetime.timedelta(days=3), "planned"),
+        ("today, planned", today, "planned"),
+        ("future, planned", today + datetime.timedelta(days=3), "planned"),
+        ("past, cancelled", today - datetime.timedelta(days=3), "cancelled"),
+    ]:
+        agreement.milestones.create(title=title, due_on=due, status=status)
+
+    def titles(query: str) -> set[str]:
+        rows = client.get(f"/api/v1/milestones/?agreement=france-japan-raa&page_size=200&{query}").json()["results"]
+        return {row["title"] for row in rows if "," in row["title"]}
+
+    assert titles("overdue=false&status=planned") == {"today, planned", "future, planned"}
+    assert titles("overdue=false") == {"today, planned", "future, planned", "past, cancelled"}
+    assert titles("overdue=false&status=planned&status=cancelled") == titles("overdue=false")
+    assert titles("overdue=true") == {"past, planned"}
+
+
 def test_milestone_and_event_filters(client: Client) -> None:
     overdue = client.get("/api/v1/milestones/?overdue=true&party=FRA").json()["results"]
     assert [m["title"] for m in overdue] == ["Aim to conclude by end of 2024"] and overdue[0]["overdue"] is True

@@ -1,0 +1,35 @@
+"""API lists served from the record cache (record_cache): the same URL, time zone and day over the same
+record give the same page, so a page is built once per change of the record, not once per request.
+
+Authentication, permissions and throttling still run on every request; only the page's data is cached.
+Nothing in a list depends on who asks (reads are public), which is what makes one entry per URL correct.
+"""
+
+from collections.abc import Callable
+
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from record_cache.cache import cached
+
+
+def _wants_csv(request: Request) -> bool:
+    return getattr(request.accepted_renderer, "format", None) == "csv"
+
+
+def cached_page(name: str, request: Request, build: Callable[[], dict]) -> Response:
+    """`build()` (a list page's data) keyed by the absolute URL (host, scheme, query), zone and day
+    (milestones' `overdue` depends on the day)."""
+    parts = [request.build_absolute_uri(), timezone.get_current_timezone_name(), timezone.localdate().isoformat()]
+    return Response(cached(f"api:{name}", parts, build))
+
+
+class CachedListMixin:
+    """`list` through the record cache; CSV exports stream uncached."""
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        build_list = super().list
+        if _wants_csv(request):
+            return build_list(request, *args, **kwargs)
+        return cached_page(self.basename, request, lambda: build_list(request, *args, **kwargs).data)

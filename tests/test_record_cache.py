@@ -1,0 +1,114 @@
+"""The record cache: pages built once per change of the record, and never stale (record_cache)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from negotiations import services
+from negotiations.models import Agreement
+from record_cache.cache import current_token
+from record_cache.triggers import tables_without_trigger
+
+LIST = "/api/v1/agreements/?party=JPN&page_size=10"
+
+
+@pytest.fixture
+def cache_on(settings: object) -> None:
+    settings.RECORD_CACHE_SECONDS = 600
+
+
+def _titles(client: Client, url: str = LIST) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return [row["title"] for row in response.json()["results"]]
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_every_table_of_the_record_has_its_trigger(db: None) -> None:
+    assert tables_without_trigger(connection) == []
+
+
+def test_the_token_changes_with_each_committed_change_and_only_then(seeded: None) -> None:
+    agreement = Agreement.objects.get(slug="japan-uk-raa")
+    first = current_token()
+    Agreement.objects.filter(pk=agreement.pk).update(summary="Changed by a bulk update")
+    second = current_token()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE negotiations_agreement SET summary = 'raw SQL' WHERE id = %s", [agreement.pk])
+    third = current_token()
+    assert len({first, second, third}) == 3
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Agreement.objects.filter(pk=agreement.pk).update(summary="rolled back")
+        raise RuntimeError
+    assert current_token() == third
+
+    get_user_model().objects.create_user("not-the-record")  # users are not part of the record
+    assert current_token() == third
+
+
+def test_a_list_is_served_from_the_cache_until_the_record_changes(
+    seeded: None, cache_on: None, administrator: object
+) -> None:
+    client = Client()
+    agreement = Agreement.objects.get(slug="japan-uk-raa")
+    old_title = agreement.title
+    assert old_title in _titles(client)
+    uncached = _queries(client, LIST + "&ordering=title")
+    cached = _queries(client, LIST + "&ordering=title")
+    assert cached == 1 < uncached  # only the token is read
+
+    services.agreement_update(actor=administrator, agreement=agreement, title="A renamed agreement")
+    after = _titles(client)
+    assert "A renamed agreement" in after and old_title not in after
+
+
+def test_cache_entries_follow_the_host_and_bad_input_is_never_cached(seeded: None, cache_on: None) -> None:
+    client = Client()
+    local = client.get(LIST).json()["results"][0]["url"]
+    other = client.get(LIST, HTTP_HOST="127.0.0.1").json()["results"][0]["url"]
+    assert local.startswith("http://testserver/") and other.startswith("http://127.0.0.1/")
+    for _ in range(2):
+        response = client.get("/api/v1/agreements/?status=nonsense")
+        assert response.status_code == 400
+        assert "status" in response.json()["errors"]
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_answer(seeded: None, settings: object) -> None:
+    settings.RECORD_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = Client().get("/")  # the API's throttles need the cache; the dashboard does not
+    assert response.status_code == 200 and "France–Japan" in response.content.decode()
+
+
+def test_the_overview_is_cached_and_fresh_after_a_change(seeded: None, cache_on: None, administrator: object) -> None:
+    client = Client()
+    uncached = _queries(client, "/")
+    cached = _queries(client, "/")
+    assert cached == 1 < uncached  # only the token is read
+    agreement = Agreement.objects.get(slug="france-japan-raa")
+    services.agreement_update(actor=administrator, agreement=agreement, title="France–Japan, renamed")
+    assert "France–Japan, renamed" in client.get("/").content.decode()
+
+
+def test_a_public_calendar_is_cached_per_language_and_fresh_after_a_change(
+    seeded: None, cache_on: None, administrator: object
+) -> None:
+    client = Client()
+    english = client.get("/calendar/states/JPN.ics").content.decode()
+    german = client.get("/calendar/states/JPN.ics", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ": round 1" in english and ": Runde 1" in german
+    assert _queries(client, "/calendar/states/JPN.ics") == 2  # the state and the token only
+
+    agreement = Agreement.objects.get(slug="japan-uk-raa")
+    services.agreement_update(actor=administrator, agreement=agreement, title="A renamed agreement")
+    assert "A renamed agreement: " in client.get("/calendar/states/JPN.ics").content.decode()
