@@ -1,7 +1,10 @@
 """FilterSets shared by the dashboard lists and the API (one definition of every filter)."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parties.models import Grouping, State
 from raa_tracker.api.filters import CodeFilter, StrictFilterSet
 
+from . import selectors
 from .choices import MilestoneKind, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
@@ -25,6 +29,13 @@ def _agreements_with_status_between(status: Status, after: object, before: objec
 
 
 class AgreementFilterSet(StrictFilterSet):
+    # First, so that the status filter below sees the statuses as of that date.
+    as_of = django_filters.DateFilter(
+        method="filter_as_of",
+        widget=DATE,
+        label=_("As it stood on (statuses from the history)"),
+        validators=[MaxValueValidator(timezone.localdate, message=_("Choose a date no later than today."))],
+    )
     q = django_filters.CharFilter(method="search", label=_("Words in titles, summaries and notes"))
     party = CodeFilter(
         queryset=State.objects.all(),
@@ -37,7 +48,11 @@ class AgreementFilterSet(StrictFilterSet):
         queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type")
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, distinct=False
+        choices=Status.choices,
+        method="filter_status",
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     grouping = CodeFilter(
         queryset=Grouping.objects.all(),
@@ -60,6 +75,17 @@ class AgreementFilterSet(StrictFilterSet):
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    def filter_as_of(self, queryset: QuerySet, name: str, day: datetime.date | None) -> QuerySet:
+        if day is None:
+            return queryset
+        return selectors.as_of(queryset, day)
+
+    def filter_status(self, queryset: QuerySet, name: str, statuses: list[str]) -> QuerySet:
+        if not statuses:
+            return queryset
+        field = "as_of_status" if self.form.cleaned_data.get("as_of") else "status"
+        return queryset.filter(**{f"{field}__in": statuses})
 
     def filter_grouping(self, queryset: QuerySet, name: str, groupings: QuerySet) -> QuerySet:
         if not groupings:

@@ -1,10 +1,11 @@
 """Reads for pages and endpoints, with the joins they need: each page runs a fixed number of queries."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from parties.models import State
 
@@ -33,6 +34,26 @@ def type_counts() -> list[tuple[AgreementType, int]]:
 def events() -> QuerySet[StatusEvent]:
     """Status events with what their representation shows (agreement, source, recorder, correction)."""
     return StatusEvent.objects.select_related("agreement", "source", "recorded_by", "correction")
+
+
+def counting_events() -> QuerySet[StatusEvent]:
+    """The events a history is made of: not corrected, not retractions, in date order."""
+    return StatusEvent.objects.filter(correction__isnull=True).exclude(status="").order_by("effective_on", "id")
+
+
+def as_of(agreements: QuerySet[Agreement], day: datetime.date) -> QuerySet[Agreement]:
+    """The agreements that existed on `day` (had a status by then), each annotated with the status it had
+    (`as_of_status`) and since when (`as_of_since`), from the event log."""
+    last = counting_events().filter(agreement=OuterRef("pk"), effective_on__lte=day).order_by("-effective_on", "-id")
+    return agreements.annotate(
+        as_of_status=Subquery(last.values("status")[:1]), as_of_since=Subquery(last.values("effective_on")[:1])
+    ).filter(as_of_status__isnull=False)
+
+
+def show_as_of(agreements: Iterable[Agreement]) -> None:
+    """Agreements from `as_of()` show the status they had then (on these instances only: never saved)."""
+    for agreement in agreements:
+        agreement.status, agreement.status_since = agreement.as_of_status, agreement.as_of_since
 
 
 def recent_events(limit: int = 10) -> QuerySet[StatusEvent]:

@@ -18,7 +18,7 @@ from accounts import policy
 from accounts.policy import Action
 from parties.models import State
 
-from . import lifecycle
+from . import lifecycle, selectors
 from .choices import DatePrecision, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
@@ -87,7 +87,7 @@ def agreement_update(*, actor: object, agreement: Agreement, **fields: object) -
 
 def _counting_steps(agreement: Agreement, excluding: StatusEvent | None) -> list[lifecycle.Step]:
     """The agreement's events that count, in date order: not retractions, not corrected, not `excluding`."""
-    events = agreement.events.filter(correction__isnull=True).exclude(status="").order_by("effective_on", "id")
+    events = selectors.counting_events().filter(agreement=agreement)
     return [
         lifecycle.Step(Status(e.status), e.effective_on) for e in events if excluding is None or e.pk != excluding.pk
     ]

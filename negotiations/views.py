@@ -12,11 +12,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -53,25 +55,25 @@ def _readable(view: object) -> object:
 def overview(request: HttpRequest) -> HttpResponse:
     """Counts by status and type, what is due and overdue, recent changes, negotiations in progress."""
     today = timezone.localdate()
-    # The figures are the same for every visitor on a given day until the record changes; the page around
-    # them (user menu, CSRF token, language) is rendered per request.
-    figures = cached("overview", [today.isoformat()], lambda: selectors.overview(today, OVERVIEW_ROWS))
+    # The figures are the same for every reader on a given day (in a language and time zone) until the record
+    # changes, so they are rendered once per change; the page around them (user menu, forms) per request.
+    parts = [today.isoformat(), get_language(), timezone.get_current_timezone_name()]
+    figures = cached("overview", parts, lambda: render_to_string("negotiations/_overview.html", _overview(today)))
+    return render(request, "negotiations/overview.html", {"figures": mark_safe(figures)})  # noqa: S308 - our own template
+
+
+def _overview(today: datetime.date) -> dict[str, object]:
+    figures = selectors.overview(today, OVERVIEW_ROWS)
     counts = figures["status_counts"]
     for agreement in figures["in_progress"]:
         agreement.running_days = (today - agreement.started_on).days if agreement.started_on else None
-    context = {
+    return figures | {
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
         "unrecorded": counts.get(None, 0),
         "in_progress_total": sum(counts.get(status.value, 0) for status in selectors.IN_PROGRESS),
-        "type_counts": figures["type_counts"],
-        "due_soon": figures["due_soon"],
-        "overdue": figures["overdue"],
-        "recent": figures["recent"],
-        "in_progress": figures["in_progress"],
         "rows": OVERVIEW_ROWS,
         "today": today,
     }
-    return render(request, "negotiations/overview.html", context)
 
 
 SORTABLE = OrderedDict(
@@ -93,6 +95,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     if not valid:
         queryset = queryset.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    as_of = filterset.form.cleaned_data.get("as_of") if request.GET and valid else None
+    if as_of:
+        selectors.show_as_of(page)
     query = request.GET.copy()
     query.pop("page", None)
     ordering = request.GET.get("ordering", "title")
@@ -113,6 +118,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "csv_url": reverse("api:agreement-list") + "?" + csv_query.urlencode(),
         "filter_errors": filterset.errors if not valid else None,
+        "as_of": as_of,
     }
     return render(request, "negotiations/agreement_list.html", context)
 

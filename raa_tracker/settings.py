@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "negotiations",
     "notifications",
     "record_cache",
+    "analysis",
 ]
 
 MIDDLEWARE = [

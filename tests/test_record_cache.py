@@ -95,6 +95,7 @@ def test_the_overview_is_cached_and_fresh_after_a_change(seeded: None, cache_on:
     uncached = _queries(client, "/")
     cached = _queries(client, "/")
     assert cached == 1 < uncached  # only the token is read
+    assert "Stand der Verhandlungen" in client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     agreement = Agreement.objects.get(slug="france-japan-raa")
     services.agreement_update(actor=administrator, agreement=agreement, title="France–Japan, renamed")
     assert "France–Japan, renamed" in client.get("/").content.decode()

@@ -58,9 +58,12 @@ def _datetime_formatter() -> object:
     return format_datetime
 
 
+AS_OF_COLUMNS = ("as_of_status", "as_of_since")  # from selectors.as_of(), when the list asks `as_of`
+
+
 def agreement_rows(queryset: QuerySet) -> QuerySet:
     """The columns a list page needs, for a filtered and ordered agreement queryset (before paging)."""
-    return queryset.values(*AGREEMENT_COLUMNS)
+    return queryset.values(*AGREEMENT_COLUMNS, *(name for name in AS_OF_COLUMNS if name in queryset.query.annotations))
 
 
 def participation_rows(agreement_ids: Iterable[int]) -> QuerySet:
@@ -89,8 +92,8 @@ def represent_agreements(rows: list[dict], request: Request) -> list[dict]:
             "title": row["title"],
             "type": row["type__code"],
             "summary": row["summary"],
-            "status": row["status"],
-            "status_since": _date(row["status_since"]),
+            "status": row.get("as_of_status", row["status"]),
+            "status_since": _date(row.get("as_of_since", row["status_since"])),
             "entry_into_force_scheduled_on": _date(row["entry_into_force_scheduled_on"]),
             "target_conclusion_on": _date(row["target_conclusion_on"]),
             "participations": [

@@ -147,6 +147,13 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
     def get_links(self, agreement: Agreement) -> dict[str, str]:
         return agreement_links(self.context.get("request"), agreement.slug)
 
+    def to_representation(self, agreement: Agreement) -> dict:
+        """With `?as_of=`, the status the agreement had on that day (selectors.as_of)."""
+        data = super().to_representation(agreement)
+        if getattr(agreement, "as_of_status", None):
+            data["status"], data["status_since"] = agreement.as_of_status, agreement.as_of_since.isoformat()
+        return data
+
     def validate_slug(self, slug: str) -> str:
         if self.instance is not None and slug != self.instance.slug:
             raise serializers.ValidationError("The slug names the agreement in every link and cannot change.")

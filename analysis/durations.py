@@ -1,0 +1,190 @@
+"""How long negotiations take, computed from the dated event log (never stored), and what the
+comparable agreements suggest for an open one.
+
+A negotiation's *steps* are the first events that count (not corrected, not retractions) reaching
+each stage: talks agreed or launched, agreement in principle, signature, entry into force. A *phase*
+is the time between two steps. Dates known only to the month or year make a phase approximate.
+"""
+
+import datetime
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from negotiations.choices import DatePrecision, Status
+from negotiations.lifecycle import FINAL
+from negotiations.models import Agreement, StatusEvent
+from negotiations.selectors import counting_events
+
+# Each step and the statuses that reach it (the first such event counts).
+STEPS: dict[str, frozenset[Status]] = {
+    "talks": frozenset({Status.TALKS_AGREED, Status.NEGOTIATING}),
+    "agreed_in_principle": frozenset({Status.AGREED_IN_PRINCIPLE}),
+    "signed": frozenset({Status.SIGNED}),
+    "in_force": frozenset({Status.IN_FORCE}),
+}
+ORDER = list(STEPS)
+PHASES = [
+    ("talks", "agreed_in_principle"),
+    ("agreed_in_principle", "signed"),
+    ("signed", "in_force"),
+    ("talks", "signed"),
+    ("talks", "in_force"),
+]
+CLOSED = FINAL | {Status.IN_FORCE}
+MINIMUM_COMPARABLES = 2
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    on: datetime.date
+    precision: str
+
+    @property
+    def approximate(self) -> bool:
+        return self.precision != DatePrecision.DAY
+
+
+@dataclass(frozen=True)
+class Phase:
+    start: str
+    end: str
+    days: int | None  # None while either step is missing
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class Durations:
+    agreement: Agreement
+    steps: dict[str, Step]
+    phases: list[Phase]
+    is_open: bool
+    elapsed_days: int | None  # for an open negotiation: days since its talks began
+
+    def days(self, start: str, end: str) -> int | None:
+        return next((p.days for p in self.phases if (p.start, p.end) == (start, end)), None)
+
+    @property
+    def last_step(self) -> str | None:
+        reached = [name for name in ORDER if name in self.steps]
+        return reached[-1] if reached else None
+
+
+def with_counting_events(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    return agreements.prefetch_related(Prefetch("events", queryset=counting_events(), to_attr="counting_events"))
+
+
+def durations(agreement: Agreement, today: datetime.date, events: Iterable[StatusEvent] | None = None) -> Durations:
+    """The steps and phases of `agreement` (events: its counting events, if already fetched)."""
+    if events is None:
+        events = getattr(agreement, "counting_events", None) or counting_events().filter(agreement=agreement)
+    steps: dict[str, Step] = {}
+    for event in events:
+        for name, statuses in STEPS.items():
+            if event.status in statuses and name not in steps:
+                steps[name] = Step(name, event.effective_on, event.date_precision)
+    phases = []
+    for start, end in PHASES:
+        first, last = steps.get(start), steps.get(end)
+        known = first is not None and last is not None
+        phases.append(
+            Phase(
+                start,
+                end,
+                (last.on - first.on).days if known else None,
+                known and (first.approximate or last.approximate),
+            )
+        )
+    is_open = agreement.status not in CLOSED
+    talks = steps.get("talks")
+    elapsed = (today - talks.on).days if is_open and talks else None
+    return Durations(agreement, steps, phases, is_open, elapsed)
+
+
+def comparables(agreement: Agreement) -> QuerySet[Agreement]:
+    """Agreements of the same type that share a party with `agreement` (Japan's other RAAs for France–Japan)."""
+    parties = agreement.participations.values("state")
+    return (
+        Agreement.objects.filter(type_id=agreement.type_id, participations__state__in=parties)
+        .exclude(pk=agreement.pk)
+        .distinct()
+        .order_by("title")
+    )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """When `step` may come, from the comparables' time from `since` to `step`: an estimate, not a record."""
+
+    step: str
+    since: str
+    since_on: datetime.date
+    basis: list[tuple[Agreement, int]] = field(default_factory=list)
+
+    @property
+    def enough_data(self) -> bool:
+        return len(self.basis) >= MINIMUM_COMPARABLES
+
+    def _days(self, pick: object) -> int | None:
+        return round(pick([days for _agreement, days in self.basis])) if self.enough_data else None
+
+    @property
+    def median_days(self) -> int | None:
+        return self._days(statistics.median)
+
+    @property
+    def shortest_days(self) -> int | None:
+        return self._days(min)
+
+    @property
+    def longest_days(self) -> int | None:
+        return self._days(max)
+
+    def _on(self, days: int | None) -> datetime.date | None:
+        return None if days is None else self.since_on + datetime.timedelta(days=days)
+
+    @property
+    def expected_on(self) -> datetime.date | None:
+        return self._on(self.median_days)
+
+    @property
+    def earliest_on(self) -> datetime.date | None:
+        return self._on(self.shortest_days)
+
+    @property
+    def latest_on(self) -> datetime.date | None:
+        return self._on(self.longest_days)
+
+
+def forecast(subject: Durations, others: list[Durations]) -> list[Estimate]:
+    """For each step an open negotiation has still to reach: the comparables' time from its last step
+    to that one (median and range), applied to its own date. Nothing for closed or unstarted ones."""
+    since = subject.last_step
+    if not subject.is_open or since is None:
+        return []
+    estimates = []
+    for step in ORDER[ORDER.index(since) + 1 :]:
+        basis = []
+        for other in others:
+            first, last = other.steps.get(since), other.steps.get(step)
+            if first and last:
+                basis.append((other.agreement, (last.on - first.on).days))
+        estimates.append(Estimate(step, since, subject.steps[since].on, basis))
+    return estimates
+
+
+@dataclass(frozen=True)
+class Comparison:
+    subject: Durations
+    comparables: list[Durations]
+    estimates: list[Estimate]
+
+
+def compare(agreement: Agreement, today: datetime.date) -> Comparison:
+    """The agreement's durations beside its comparables', and the forecast they support (3 queries)."""
+    others = [durations(other, today) for other in with_counting_events(comparables(agreement))]
+    subject = durations(agreement, today)
+    return Comparison(subject, others, forecast(subject, others))
