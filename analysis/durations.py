@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from negotiations.choices import DatePrecision, Status
 from negotiations.lifecycle import FINAL
@@ -26,6 +27,12 @@ STEPS: dict[str, frozenset[Status]] = {
     "in_force": frozenset({Status.IN_FORCE}),
 }
 ORDER = list(STEPS)
+STEP_LABELS = {
+    "talks": _("talks"),
+    "agreed_in_principle": _("agreement in principle"),
+    "signed": _("signature"),
+    "in_force": _("entry into force"),
+}
 PHASES = [
     ("talks", "agreed_in_principle"),
     ("agreed_in_principle", "signed"),
@@ -54,6 +61,10 @@ class Phase:
     end: str
     days: int | None  # None while either step is missing
     approximate: bool
+
+    @property
+    def label(self) -> str:
+        return f"{STEP_LABELS[self.start]} → {STEP_LABELS[self.end]}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,14 @@ class Estimate:
     since: str
     since_on: datetime.date
     basis: list[tuple[Agreement, int]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STEP_LABELS[self.step]
+
+    @property
+    def since_label(self) -> str:
+        return STEP_LABELS[self.since]
 
     @property
     def enough_data(self) -> bool:
