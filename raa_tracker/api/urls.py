@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import ApiTokenViewSet
+from analysis.api import StatusCountsView
 from negotiations.api.views import (
     AgreementTypeViewSet,
     AgreementViewSet,
@@ -43,5 +44,6 @@ urlpatterns = [
         ),
         name="redoc",
     ),
+    path("analysis/status-counts/", StatusCountsView.as_view(), name="analysis-status-counts"),
     path("", include(router.urls)),
 ]
