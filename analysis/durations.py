@@ -8,7 +8,6 @@ is the time between two steps. Dates known only to the month or year make a phas
 
 import datetime
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from negotiations.choices import DatePrecision, Status
 from negotiations.lifecycle import FINAL
-from negotiations.models import Agreement, StatusEvent
+from negotiations.models import Agreement
 from negotiations.selectors import counting_events
 
 # Each step and the statuses that reach it (the first such event counts).
@@ -75,9 +74,6 @@ class Durations:
     is_open: bool
     elapsed_days: int | None  # for an open negotiation: days since its talks began
 
-    def days(self, start: str, end: str) -> int | None:
-        return next((p.days for p in self.phases if (p.start, p.end) == (start, end)), None)
-
     @property
     def last_step(self) -> str | None:
         reached = [name for name in ORDER if name in self.steps]
@@ -88,10 +84,11 @@ def with_counting_events(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]
     return agreements.prefetch_related(Prefetch("events", queryset=counting_events(), to_attr="counting_events"))
 
 
-def durations(agreement: Agreement, today: datetime.date, events: Iterable[StatusEvent] | None = None) -> Durations:
-    """The steps and phases of `agreement` (events: its counting events, if already fetched)."""
+def durations(agreement: Agreement, today: datetime.date) -> Durations:
+    """The steps and phases of `agreement`, from its counting events (prefetched by with_counting_events)."""
+    events = getattr(agreement, "counting_events", None)
     if events is None:
-        events = getattr(agreement, "counting_events", None) or counting_events().filter(agreement=agreement)
+        events = counting_events().filter(agreement=agreement)
     steps: dict[str, Step] = {}
     for event in events:
         for name, statuses in STEPS.items():

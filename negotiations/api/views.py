@@ -23,7 +23,7 @@ from negotiations.filtersets import (
     SourceFilterSet,
 )
 from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
-from raa_tracker.api.caching import CachedListMixin, cached_page
+from raa_tracker.api.caching import CachedListMixin
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
@@ -72,7 +72,7 @@ class AgreementTypeViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, vi
     update=extend_schema(summary="Replace an agreement (send If-Match with its ETag)"),
     destroy=extend_schema(summary="Delete an agreement (administrators)"),
 )
-class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class AgreementViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """Agreements, looked up by slug; `participations` lists the parties and their own steps."""
 
     serializer_class = AgreementSerializer
@@ -84,14 +84,8 @@ class AgreementViewSet(CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Agreement]:
         return selectors.agreements_with_parties().order_by("title", "id")
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        """Pages are built from plain rows (negotiations.api.listing) and cached until the record changes;
-        CSV exports stream through the serializer."""
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            return super().list(request, *args, **kwargs)
-        return cached_page(self.basename, request, lambda: self._page_data(request))
-
-    def _page_data(self, request: Request) -> dict:
+    def list_data(self, request: Request, *args: object, **kwargs: object) -> dict:
+        """Pages are built from plain rows (negotiations.api.listing); CSV exports stream through the serializer."""
         rows = self.filter_queryset(Agreement.objects.order_by("title", "id"))
         page = self.paginate_queryset(listing.agreement_rows(rows))
         return self.get_paginated_response(listing.represent_agreements(page, request)).data

@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from analysis.durations import compare
 from negotiations import services
 from negotiations.choices import Status
 from negotiations.models import Agreement
+from parties.models import State
 from tests.api.conftest import assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +135,21 @@ def test_the_agreement_page_shows_the_comparables_and_the_estimate_in_both_langu
 
     italy = client.get("/agreements/japan-italy-acsa/").content.decode()
     assert "not enough data" in italy and "No other agreement of this type shares a party" in italy
+
+
+def test_comparing_costs_the_same_queries_however_many_comparables_have_no_history() -> None:
+    france_japan = Agreement.objects.get(slug="france-japan-raa")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            compare(france_japan, datetime.date(2026, 1, 1))
+        return len(captured)
+
+    before = queries()
+    japan = State.objects.get(alpha3="JPN")
+    for number in range(3):
+        empty = Agreement.objects.create(
+            title=f"Empty RAA {number}", slug=f"empty-raa-{number}", type=france_japan.type
+        )
+        empty.participations.create(state=japan)
+    assert queries() == before
