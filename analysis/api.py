@@ -2,36 +2,16 @@
 
 import datetime
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from negotiations.models import Agreement
-from negotiations.selectors import counting_events
 from raa_tracker.api.caching import cached_page
 
-from .counts import INTERVALS, MAX_PERIODS, count_periods, status_counts_over_time
-
-
-class StatusCountsQuery(serializers.Serializer):
-    """`from` and `to` (dates; default: the first recorded event and today) and the interval."""
-
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-    interval = serializers.ChoiceField(choices=INTERVALS, default="month")
-
-    def validate(self, data: dict) -> dict:
-        start, end = data.get("start"), data.get("end") or timezone.localdate()
-        if start is None:
-            first = counting_events().values_list("effective_on", flat=True).first()
-            start = first or end
-        if start > end:
-            raise serializers.ValidationError({"from": ["Choose a start on or before the end."]})
-        if count_periods(start, end, data["interval"]) > MAX_PERIODS:
-            raise serializers.ValidationError({"from": [f"Ask for at most {MAX_PERIODS} periods."]})
-        return data | {"start": start, "end": end}
+from .counts import INTERVALS, status_counts_over_time
+from .forms import StatusCountsForm
 
 
 class StatusCountsView(generics.GenericAPIView):
@@ -54,21 +34,10 @@ class StatusCountsView(generics.GenericAPIView):
         unknown = sorted(set(request.query_params) - {"from", "to", "interval", "format"})
         if unknown:
             raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
-        query = StatusCountsQuery(
-            data={
-                key: value
-                for key, value in {
-                    "start": request.query_params.get("from"),
-                    "end": request.query_params.get("to"),
-                    "interval": request.query_params.get("interval"),
-                }.items()
-                if value
-            }
-        )
-        if not query.is_valid():
-            names = {"start": "from", "end": "to"}
-            raise serializers.ValidationError({names.get(k, k): v for k, v in query.errors.items()})
-        start, end, interval = (query.validated_data[key] for key in ("start", "end", "interval"))
+        form = StatusCountsForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        start, end, interval = form.question
 
         def build() -> dict:
             periods = status_counts_over_time(start, end, interval)

@@ -8,7 +8,7 @@ is the time between two steps. Dates known only to the month or year make a phas
 
 import datetime
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +130,11 @@ class Estimate:
     step: str
     since: str
     since_on: datetime.date
+    today: datetime.date
     basis: list[tuple[Agreement, int]] = field(default_factory=list)
+    # Each step rests on the comparables that reached it, so a later step's median can fall before an
+    # earlier one's; it is shown, not smoothed away, and flagged.
+    before_earlier_step: bool = False
 
     @property
     def label(self) -> str:
@@ -174,21 +178,37 @@ class Estimate:
     def latest_on(self) -> datetime.date | None:
         return self._on(self.longest_days)
 
+    @property
+    def median_passed(self) -> bool:
+        """Today is past the median: this negotiation is already slower than half the comparables."""
+        return self.enough_data and self.expected_on < self.today
 
-def forecast(subject: Durations, others: list[Durations]) -> list[Estimate]:
+    @property
+    def range_passed(self) -> bool:
+        """Today is past the whole range: slower than every comparable, so the estimate no longer holds."""
+        return self.enough_data and self.latest_on < self.today
+
+
+def forecast(subject: Durations, others: list[Durations], today: datetime.date) -> list[Estimate]:
     """For each step an open negotiation has still to reach: the comparables' time from its last step
     to that one (median and range), applied to its own date. Nothing for closed or unstarted ones."""
     since = subject.last_step
     if not subject.is_open or since is None:
         return []
     estimates = []
+    latest_expected = None
     for step in ORDER[ORDER.index(since) + 1 :]:
         basis = []
         for other in others:
             first, last = other.steps.get(since), other.steps.get(step)
             if first and last:
                 basis.append((other.agreement, (last.on - first.on).days))
-        estimates.append(Estimate(step, since, subject.steps[since].on, basis))
+        estimate = Estimate(step, since, subject.steps[since].on, today, basis)
+        if estimate.enough_data:
+            if latest_expected and estimate.expected_on < latest_expected:
+                estimate = replace(estimate, before_earlier_step=True)
+            latest_expected = max(filter(None, [latest_expected, estimate.expected_on]))
+        estimates.append(estimate)
     return estimates
 
 
@@ -203,4 +223,4 @@ def compare(agreement: Agreement, today: datetime.date) -> Comparison:
     """The agreement's durations beside its comparables', and the forecast they support (3 queries)."""
     others = [durations(other, today) for other in with_counting_events(comparables(agreement))]
     subject = durations(agreement, today)
-    return Comparison(subject, others, forecast(subject, others))
+    return Comparison(subject, others, forecast(subject, others, today))

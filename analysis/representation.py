@@ -44,6 +44,9 @@ def represent_estimate(estimate: Estimate) -> dict:
         "earliest_on": _iso(estimate.earliest_on),
         "latest_on": _iso(estimate.latest_on),
         "based_on": [{"agreement": agreement.slug, "days": days} for agreement, days in estimate.basis],
+        "median_passed": estimate.median_passed,
+        "range_passed": estimate.range_passed,
+        "before_earlier_step": estimate.before_earlier_step,
     }
 
 
@@ -56,7 +59,10 @@ def represent_comparison(comparison: Comparison, request: Request) -> dict:
             "explanation": _(
                 "An estimate, not a record: for each step still to come, the median and range of the time the "
                 "comparable agreements took from the same earlier step, applied to this agreement's date. "
-                "Fewer than %(minimum)s comparables with both dates: not enough data."
+                "Fewer than %(minimum)s comparables with both dates: not enough data. Each step rests on the "
+                "comparables that reached it, so a later step's estimate can fall before an earlier one's "
+                "(before_earlier_step); median_passed and range_passed say that today is already later than "
+                "the median or than every comparable."
             )
             % {"minimum": MINIMUM_COMPARABLES},
             "steps": [represent_estimate(estimate) for estimate in comparison.estimates],

@@ -123,14 +123,6 @@ def state_agreements(state: State) -> QuerySet[Agreement]:
     return agreements_with_parties().filter(participations__state=state).order_by("status", "title")
 
 
-def partners_of(state: State) -> list[tuple[State, int]]:
-    """States that share an agreement with `state`, with how many they share."""
-    shared = Participation.objects.filter(agreement__participations__state=state).exclude(state=state)
-    counts = dict(shared.values_list("state").annotate(n=Count("agreement", distinct=True)).values_list("state", "n"))
-    partners = State.objects.filter(pk__in=counts).order_by("short_name")
-    return [(partner, counts[partner.pk]) for partner in partners]
-
-
 def agenda(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str, object]]:
     """Open milestones and rounds between two dates, in date order, for the agenda by month."""
     milestones = Milestone.objects.filter(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import Action
+from analysis import charts
 from analysis import durations as analysis
 from raa_tracker.versions import StaleVersion, check_version, version_of
 from record_cache.cache import cached
@@ -148,8 +149,9 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_transition": policy.can(user, Action.TRANSITION, agreement),
         "can_change": can_change,
         "watching": user.is_authenticated and agreement.watches.filter(user=user).exists(),
-        "comparison": analysis.compare(agreement, today),
     }
+    context["comparison"] = comparison = analysis.compare(agreement, today)
+    context["gantt"] = charts.gantt(comparison, today)
     return render(request, "negotiations/agreement_detail.html", context)
 
 

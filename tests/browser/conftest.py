@@ -62,8 +62,10 @@ def new_page(seeded: None, browser: object, live_server: object, request: pytest
     contexts = []
     ARTIFACTS.mkdir(exist_ok=True)
 
-    def make(locale: str = "en-GB") -> object:
-        context = browser.new_context(base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900})
+    def make(locale: str = "en-GB", **options: object) -> object:
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}, **options
+        )
         context.set_default_timeout(15000)
         if AXE.exists():
             # An init script is injected by the browser itself, so the page's own CSP stays in force.

@@ -1,0 +1,209 @@
+"""The analysis charts as the server draws them: geometry true to the record, a table beside each chart
+with the same figures, bad periods refused beside the field, English and German."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from analysis import charts
+from analysis.durations import Comparison, compare, durations
+from negotiations.models import Agreement
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 29)
+
+
+def _table(html: str, table_id: str) -> list[list[str]]:
+    """The rows of a table as lists of cell texts (tags stripped)."""
+    body = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    return [
+        [
+            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
+        ]
+        for r in rows
+    ]
+
+
+def test_the_gantt_puts_the_comparables_phases_on_one_axis() -> None:
+    france_japan = Agreement.objects.get(slug="france-japan-raa")
+    gantt = charts.gantt(compare(france_japan, TODAY), TODAY)
+    labels = [row.label for row in gantt.rows]
+    assert labels == ["France–Japan", "Japan–Australia", "Japan–Philippines", "Japan–United Kingdom"]
+    assert gantt.rows[0].current and not gantt.rows[1].current
+
+    uk = gantt.rows[3]
+    assert [bar.css for bar in uk.bars] == ["phase-talks", "phase-agreed_in_principle", "phase-signed"]
+    # One axis: widths are proportional to the days (219, 251, 277), and each bar starts where the last ended.
+    per_day = uk.bars[0].width / 219
+    assert uk.bars[1].width == pytest.approx(251 * per_day, abs=0.2)
+    assert uk.bars[2].width == pytest.approx(277 * per_day, abs=0.2)
+    assert uk.bars[1].x == pytest.approx(uk.bars[0].x + uk.bars[0].width, abs=0.2)
+    # The Philippines went from talks straight to signature: two bars, no agreement in principle.
+    assert [bar.css for bar in gantt.rows[2].bars] == ["phase-talks", "phase-signed"]
+    # Australia's talks began in July 2014, a month-precise date: its first dot is drawn as approximate.
+    assert "approximate" in gantt.rows[1].dots[0].css and "approximate" not in gantt.rows[1].dots[1].css
+
+    # France–Japan is open: its only bar runs from its talks to today, and the estimate lies on its row.
+    (ongoing,) = gantt.rows[0].bars
+    assert "ongoing" in ongoing.css and ongoing.x + ongoing.width == pytest.approx(gantt.today_x, abs=0.2)
+    mark = gantt.estimate
+    assert mark.estimate.step == "agreed_in_principle" and mark.y == gantt.rows[0].y
+    assert mark.x <= mark.expected_x <= mark.x + mark.width
+
+
+def test_a_closed_agreement_gets_no_estimate_and_an_undated_one_no_chart() -> None:
+    uk = Agreement.objects.get(slug="japan-uk-raa")
+    gantt = charts.gantt(compare(uk, TODAY), TODAY)
+    assert gantt.estimate is None and not any("ongoing" in bar.css for bar in gantt.rows[0].bars)
+    france_japan = next(row for row in gantt.rows if row.label == "France–Japan")
+    assert ["ongoing" in bar.css for bar in france_japan.bars] == [True]
+    undated = Agreement(title="Nothing yet", type=uk.type, slug="nothing")
+    undated.counting_events = []
+    assert charts.gantt(Comparison(durations(undated, TODAY), [], []), TODAY).is_empty
+
+
+def test_the_estimates_say_when_today_has_passed_them_and_when_they_are_out_of_order() -> None:
+    estimates = {e.step: e for e in compare(Agreement.objects.get(slug="france-japan-raa"), TODAY).estimates}
+    principle, signature = estimates["agreed_in_principle"], estimates["signed"]
+    # Signature rests on three comparables, agreement in principle on two (the Philippines had none):
+    # the signature's median (2025-08-15) falls before the agreement in principle's (2027-10-29).
+    assert signature.expected_on == datetime.date(2025, 8, 15) and principle.expected_on == datetime.date(2027, 10, 29)
+    assert signature.before_earlier_step and not principle.before_earlier_step
+    assert signature.median_passed and not signature.range_passed
+    assert not principle.median_passed
+    early = {
+        e.step: e for e in compare(Agreement.objects.get(slug="france-japan-raa"), datetime.date(2024, 6, 1)).estimates
+    }
+    assert not early["signed"].median_passed
+
+
+def test_the_agreement_page_draws_the_gantt_with_its_table(client: Client) -> None:
+    html = client.get("/agreements/france-japan-raa/").content.decode()
+    assert 'role="img" aria-labelledby="gantt-title gantt-desc"' in html
+    assert "Phases of the France–Japan Reciprocal Access Agreement and of comparable agreements" in html
+    rows = _table(html, "gantt-data")
+    assert rows[0][:2] == ["France–Japan", "May 2, 2024"]
+    assert rows[1] == ["Japan–Australia", "≈ July 1, 2014", "Nov. 17, 2020", "Jan. 6, 2022", "Aug. 13, 2023"]
+    assert rows[3] == ["Japan–United Kingdom", "Sept. 28, 2021", "May 5, 2022", "Jan. 11, 2023", "Oct. 15, 2023"]
+    assert rows[4][0] == "Estimated agreement in principle"
+    assert html.count('class="bar phase-') == 9  # 1 (open) + 3 + 2 + 3
+
+
+def test_the_agreement_page_shows_the_chart_in_german(client: Client) -> None:
+    html = client.get("/agreements/france-japan-raa/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Phasen: France–Japan Reciprocal Access Agreement und vergleichbare Abkommen" in html
+    rows = _table(html, "gantt-data")
+    assert rows[3] == [
+        "Japan–United Kingdom",
+        "28. September 2021",
+        "5. Mai 2022",
+        "11. Januar 2023",
+        "15. Oktober 2023",
+    ]
+
+
+def test_the_trends_page_draws_the_counts_the_api_serves(client: Client) -> None:
+    response = client.get("/trends/?from=2020-01-01&to=2024-12-31")
+    assert response.status_code == 200
+    html = response.content.decode()
+    api = client.get("/api/v1/analysis/status-counts/?from=2020-01-01&to=2024-12-31").json()
+    by_period = {p["on"]: p["counts"] for p in api["periods"]}
+    assert html.count('<g class="column">') == len(api["periods"]) == 60
+    header = re.search(r'id="status-chart-data".*?<thead>(.*?)</thead>', html, re.S).group(1)
+    statuses = re.findall(r'<th scope="col">([^<]+)</th>', header)[1:-1]
+    assert statuses == ["proposed", "talks agreed", "negotiating", "agreed in principle", "signed", "in force"]
+    values = {
+        "proposed": "proposed",
+        "talks agreed": "talks_agreed",
+        "negotiating": "negotiating",
+        "agreed in principle": "agreed_in_principle",
+        "signed": "signed",
+        "in force": "in_force",
+    }
+    days = re.findall(r'<th scope="row"><time datetime="([\d-]+)">', html)
+    rows = _table(html, "status-chart-data")
+    assert len(rows) == len(days) < 60  # only the months in which a count changed (and the last)
+    for day, row in zip(days, rows, strict=True):
+        counts = by_period[day]
+        assert [int(cell) for cell in row[1:-1]] == [counts[values[name]] for name in statuses]
+        assert int(row[-1]) == sum(counts.values())
+    january_2023 = rows[days.index("2023-01-31")]
+    assert january_2023[0] == "January 2023" and january_2023[statuses.index("signed") + 1] == "2"
+
+
+def test_each_column_is_as_tall_as_its_total() -> None:
+    periods = [
+        {"period": "2023-01", "on": datetime.date(2023, 1, 31), "counts": {"signed": 2, "in_force": 1}},
+        {"period": "2023-02", "on": datetime.date(2023, 2, 28), "counts": {"signed": 0, "in_force": 3}},
+    ]
+    for period in periods:
+        period["counts"] = {
+            s: period["counts"].get(s, 0)
+            for s in [
+                "proposed",
+                "talks_agreed",
+                "negotiating",
+                "suspended",
+                "agreed_in_principle",
+                "signed",
+                "in_force",
+                "terminated",
+                "abandoned",
+            ]
+        }
+    chart = charts.status_chart(periods, "month")
+    first, second = chart.columns
+    assert sum(s.height for s in first.segments) == pytest.approx(sum(s.height for s in second.segments), abs=0.2)
+    assert [s.status for s in first.segments] == ["signed", "in_force"]  # lifecycle order, bottom up
+    assert first.segments[0].y + first.segments[0].height == chart.axis_y
+    assert [s.value for s in chart.statuses] == ["signed", "in_force"]
+    assert [row["counts"] for row in chart.table] == [(2, 1), (0, 3)]
+
+
+def test_the_trends_page_refuses_a_bad_period_beside_the_field(client: Client) -> None:
+    response = client.get("/trends/?from=2025-01-01&to=2024-01-01")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'has-error">\s*<label for="id_from">.*?Choose a start on or before the end', html, re.S)
+    assert "status-chart-data" not in html
+    response = client.get("/trends/?from=2024-13-01&interval=week")
+    html = response.content.decode()
+    assert response.status_code == 400 and "Enter a valid date." in html and "Select a valid choice." in html
+    german = client.get("/trends/?from=2025-01-01&to=2024-01-01", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Wählen Sie einen Beginn am oder vor dem Ende." in german
+
+
+def test_the_trends_page_in_german_and_by_year(client: Client) -> None:
+    html = client.get("/trends/?interval=year", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<h1>Abkommen nach Status im Zeitverlauf</h1>" in html
+    assert "Abkommen in jedem Status am Ende jedes Jahres" in html
+    days = re.findall(r'<th scope="row"><time datetime="([\d-]+)">', html)
+    assert days[0] == "1960-12-31" and all(day.endswith("-12-31") for day in days)
+
+
+def test_the_trends_page_costs_the_same_queries_for_a_decade_or_a_year(client: Client) -> None:
+    counts = []
+    for query in ("from=2024-01-01&to=2024-12-31", "from=1960-01-01&to=2024-12-31"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/trends/?{query}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_state_page_draws_its_partner_network_with_a_table(client: Client) -> None:
+    html = client.get("/states/JPN/").content.decode()
+    lines = re.findall(r'<line [^>]*class="edge ([a-z-]+)"', html)
+    assert sorted(lines) == ["in-force"] * 4 + ["pending"] * 2
+    rows = {row[0]: row for row in _table(html, "network-data")}
+    assert rows["France"][1].startswith("1: France–Japan Reciprocal Access Agreement") and rows["France"][2] == "0"
+    assert rows["United Kingdom"][2] == "1"
+    german = client.get("/states/JPN/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Japan und die Staaten, mit denen Abkommen bestehen" in german
+    assert "ein Abkommen in Kraft" in german
