@@ -117,6 +117,7 @@ def comparables(agreement: Agreement) -> QuerySet[Agreement]:
     parties = agreement.participations.values("state")
     return (
         Agreement.objects.filter(type_id=agreement.type_id, participations__state__in=parties)
+        .select_related("type")
         .exclude(pk=agreement.pk)
         .distinct()
         .order_by("title")
