@@ -6,18 +6,20 @@ computed here.
 
 import datetime
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from negotiations.choices import Status
 from negotiations.timeline import _tick_step
 from parties.models import State
 
-from .durations import CLOSED, ORDER, STEP_LABELS, Comparison, Durations, Estimate
+from .durations import ORDER, STEP_LABELS, Comparison, Durations, Estimate
 
 WIDTH = 960
+Scale = Callable[[datetime.date], float]  # a day's x on the chart
 
 
-def _x_scale(start: datetime.date, end: datetime.date, left: float, right: float) -> object:
+def _x_scale(start: datetime.date, end: datetime.date, left: float, right: float) -> Scale:
     span = (end - start).days or 1
 
     def x_of(day: datetime.date) -> float:
@@ -26,7 +28,7 @@ def _x_scale(start: datetime.date, end: datetime.date, left: float, right: float
     return x_of
 
 
-def _year_ticks(start: datetime.date, end: datetime.date, x_of: object) -> list[tuple[float, str]]:
+def _year_ticks(start: datetime.date, end: datetime.date, x_of: Scale) -> list[tuple[float, str]]:
     step = _tick_step(end.year - start.year)
     return [
         (x_of(datetime.date(year, 1, 1)), str(year))
@@ -137,9 +139,9 @@ def short_label(durations: Durations) -> str:
 def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
     """One row per agreement (the subject first), its phases as bars on a shared calendar axis; an open one's
     current phase runs to today, and the next estimated step of the subject is drawn as its range."""
-    rows = [comparison.subject, *comparison.comparables]
+    agreements = [comparison.subject, *comparison.comparables]
     estimate = next((e for e in comparison.estimates if e.enough_data), None)
-    dates = [step.on for durations in rows for step in durations.steps.values()]
+    dates = [step.on for durations in agreements for step in durations.steps.values()]
     if not dates:
         return Gantt()
     if estimate:
@@ -148,7 +150,7 @@ def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
     end = datetime.date(max([*dates, today]).year + 1, 1, 1)
     x_of = _x_scale(start, end, GANTT_LEFT, WIDTH - 16)
     chart = Gantt(ticks=_year_ticks(start, end, x_of), today_x=x_of(today))
-    for n, durations in enumerate(rows):
+    for n, durations in enumerate(agreements):
         y = GANTT_TOP + GANTT_ROW * n + GANTT_ROW / 2
         reached = [durations.steps[name] for name in ORDER if name in durations.steps]
         bars = []
@@ -161,7 +163,7 @@ def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
                     f"{STEP_LABELS[first.name]} → {STEP_LABELS[last.name]}: {(last.on - first.on).days}",
                 )
             )
-        if reached and durations.is_open and durations.agreement.status not in CLOSED and today > reached[-1].on:
+        if reached and durations.is_open and today > reached[-1].on:
             last = reached[-1]
             bars.append(
                 Bar(
@@ -175,12 +177,11 @@ def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
             Dot(x_of(step.on), f"step-{step.name}{' approximate' if step.approximate else ''}", STEP_LABELS[step.name])
             for step in reached
         ]
-        rows[n] = GanttRow(durations, short_label(durations), y, n == 0, bars, dots)
-    chart.rows = rows
+        chart.rows.append(GanttRow(durations, short_label(durations), y, n == 0, bars, dots))
     if estimate:
         x = x_of(estimate.earliest_on)
         chart.estimate = EstimateMark(
-            estimate, x, max(round(x_of(estimate.latest_on) - x, 1), 2), x_of(estimate.expected_on), rows[0].y
+            estimate, x, max(round(x_of(estimate.latest_on) - x, 1), 2), x_of(estimate.expected_on), chart.rows[0].y
         )
     return chart
 
