@@ -11,10 +11,12 @@ Roles (DOMAIN.md, issue #2):
 Status events are never changed or deleted by anyone: they are corrected.
 """
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
@@ -149,3 +151,18 @@ def require_party_among(user: object, party_codes: Iterable[str]) -> None:
     """An official creating an agreement must include one of their own states."""
     if role_of(user) == Role.OFFICIAL and not party_codes_of(user) & set(party_codes):
         raise PermissionDenied(_("An agreement you create must include one of the states you act for."))
+
+
+def readable_page(model: type[models.Model]) -> Callable[[Callable], Callable]:
+    """Dashboard pages of `model` send a reader who may not view it (PUBLIC_READ false) to the sign-in page."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(request: object, *args: object, **kwargs: object) -> object:
+            if not can(request.user, Action.VIEW, model):
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

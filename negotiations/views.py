@@ -5,7 +5,6 @@ from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -40,17 +39,7 @@ PAGE_SIZE = 25
 OVERVIEW_ROWS = 15
 
 
-def _readable(view: object) -> object:
-    """Pages need a login when PUBLIC_READ is false (accounts.policy decides)."""
-
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if not policy.can(request.user, Action.VIEW, Agreement):
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_readable = policy.readable_page(Agreement)  # pages need a sign-in when PUBLIC_READ is false
 
 
 @_readable

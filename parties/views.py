@@ -1,9 +1,7 @@
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from accounts import policy
-from accounts.policy import Action
 from analysis import charts
 from negotiations import selectors
 from negotiations.choices import Status
@@ -11,10 +9,9 @@ from negotiations.choices import Status
 from .models import State
 
 
+@policy.readable_page(State)
 def state_detail(request: HttpRequest, alpha3: str) -> HttpResponse:
     """A state's agreements by status, and its partners as a small network drawn on the server."""
-    if not policy.can(request.user, Action.VIEW, State):
-        return redirect_to_login(request.get_full_path())
     state = get_object_or_404(State, alpha3=alpha3.upper())
     agreements = list(selectors.state_agreements(state))
     by_status = []

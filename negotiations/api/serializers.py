@@ -3,7 +3,6 @@
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from negotiations.choices import DatePrecision, Status
 from negotiations.models import (
@@ -16,7 +15,7 @@ from negotiations.models import (
     StatusEvent,
 )
 from parties.models import State
-from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin, fill_url
+from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin, fill_url, list_url
 
 
 class CodeRelatedField(serializers.SlugRelatedField):
@@ -94,16 +93,12 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
 
 def agreement_links(request: object, slug: str) -> dict[str, str]:
-    """Where to go from an agreement; URL templates are reversed once per request (lists build thousands)."""
-    cache = request.__dict__.setdefault("_url_templates", {})
-    for view_name in ("api:statusevent-list", "api:negotiationround-list", "api:milestone-list"):
-        if view_name not in cache:
-            cache[view_name] = reverse(view_name, request=request) + "?agreement="
+    """Where to go from an agreement; URLs are reversed once per request (lists build thousands)."""
     return {
         "transition": fill_url(request, "api:agreement-transition", "slug", slug),
-        "events": cache["api:statusevent-list"] + slug,
-        "rounds": cache["api:negotiationround-list"] + slug,
-        "milestones": cache["api:milestone-list"] + slug,
+        "events": f"{list_url(request, 'api:statusevent-list')}?agreement={slug}",
+        "rounds": f"{list_url(request, 'api:negotiationround-list')}?agreement={slug}",
+        "milestones": f"{list_url(request, 'api:milestone-list')}?agreement={slug}",
         "calendar": fill_url(request, "calendar-agreement", "slug", slug),
         "feed": fill_url(request, "feed-agreement", "slug", slug),
     }

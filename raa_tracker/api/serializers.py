@@ -70,6 +70,14 @@ def url_template(request: object, view_name: str, kwarg: str, format: str | None
     return cache[key]
 
 
+def list_url(request: object, view_name: str) -> str:
+    """The absolute URL of a list view, reversed once per request (see url_template)."""
+    cache = request.__dict__.setdefault("_url_templates", {})
+    if view_name not in cache:
+        cache[view_name] = reverse(view_name, request=request)
+    return cache[view_name]
+
+
 def fill_url(request: object, view_name: str, kwarg: str, value: object, format: str | None = None) -> str:
     prefix, suffix = url_template(request, view_name, kwarg, format)
     return f"{prefix}{value}{suffix}"

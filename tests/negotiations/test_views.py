@@ -49,6 +49,7 @@ PAGES = [
     "/states/JPN/",
     "/upcoming/",
     "/search/?q=Manila",
+    "/trends/",
 ]
 
 
