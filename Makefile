@@ -9,8 +9,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-DEBUG ?= true
-export DEBUG
+# Development settings that raa_tracker/settings.py reads (DEBUG=true, a generated SECRET_KEY), so that
+# `.venv/bin/python manage.py ...` typed in a plain shell behaves as under make. Written once, never
+# overwritten; ENV_FILE=path for another file, ENV_FILE= (empty) for none (then set DEBUG and SECRET_KEY yourself).
+ENV_FILE ?= .env
 
 .PHONY: run test lint migrate seed bench clean
 
@@ -23,25 +25,36 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
-migrate: $(STAMP)
+ifneq ($(ENV_FILE),)
+$(ENV_FILE):
+	@key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') && umask 077 && set -C && { \
+	  echo '# Development settings, written once by make and never overwritten; raa_tracker/settings.py reads'; \
+	  echo '# them when present. The environment wins over this file. Production has no such file.'; \
+	  echo 'DEBUG=true'; \
+	  echo "SECRET_KEY=$$key"; \
+	} > $@
+	@echo "Wrote $@ (DEBUG=true and a new SECRET_KEY) for manage.py outside make."
+endif
+
+migrate: $(STAMP) $(ENV_FILE)
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	$(BIN)/python manage.py seed --demo-users
 
-# Web server, worker and beat in one process group: Ctrl-C stops all three.
+# Web server, worker and beat of the Procfile, each in its own process group under devrun.py: Ctrl-C, or
+# SIGTERM to make (which passes it on), stops all three as Ctrl-C stops each, and make exits 130 (143).
+run: export PORT := $(PORT)
+run: export PYTHONUNBUFFERED := 1
 run: seed
 	@echo "Starting web on http://127.0.0.1:$(PORT)/ with a Celery worker and beat (Ctrl-C stops all)."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A raa_tracker worker --loglevel=INFO --concurrency=2 & \
-	$(BIN)/celery -A raa_tracker beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	$(BIN)/python devrun.py Procfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(ENV_FILE)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from negotiations.models import Agreement
 from raa_tracker.api.caching import cached_page
+from raa_tracker.api.filters import EMPTY_VALUE
 
 from .counts import INTERVALS, status_counts_over_time
 from .forms import StatusCountsForm
@@ -34,6 +35,10 @@ class StatusCountsView(generics.GenericAPIView):
         unknown = sorted(set(request.query_params) - {"from", "to", "interval", "format"})
         if unknown:
             raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
+        # An empty value is refused here, where the trends page's form takes it as the default: see StrictFilterSet.
+        empty = sorted(name for name in request.query_params if "" in request.query_params.getlist(name))
+        if empty:
+            raise serializers.ValidationError({name: [str(EMPTY_VALUE)] for name in empty})
         form = StatusCountsForm(request.query_params)
         if not form.is_valid():
             raise serializers.ValidationError({name: list(errors) for name, errors in form.errors.items()})

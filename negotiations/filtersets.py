@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import Grouping, State
-from raa_tracker.api.filters import CodeFilter, StrictFilterSet
+from raa_tracker.api.filters import (
+    ALPHA3,
+    SLUG,
+    TYPE_CODE,
+    BooleanFilter,
+    CodeFilter,
+    IsoDateTimeFilter,
+    StrictFilterSet,
+)
 
 from . import selectors
 from .choices import MilestoneKind, MilestoneStatus, Status
@@ -42,10 +50,15 @@ class AgreementFilterSet(StrictFilterSet):
         to_field_name="alpha3",
         field_name="parties__alpha3",
         conjoined=True,
+        pattern=ALPHA3,
         label=_("Parties (all of them)"),
     )
     type = CodeFilter(
-        queryset=AgreementType.objects.all(), to_field_name="code", field_name="type__code", label=_("Type")
+        queryset=AgreementType.objects.all(),
+        to_field_name="code",
+        field_name="type__code",
+        pattern=TYPE_CODE,
+        label=_("Type"),
     )
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices,
@@ -59,13 +72,14 @@ class AgreementFilterSet(StrictFilterSet):
         to_field_name="code",
         method="filter_grouping",
         normalize=str.lower,
+        pattern=SLUG,
         label=_("A party belongs to"),
     )
     signed_after = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("Signed on or after"))
     signed_before = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("Signed on or before"))
     in_force_after = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("In force on or after"))
     in_force_before = django_filters.DateFilter(method="filter_dates", widget=DATE, label=_("In force on or before"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after (ISO 8601)")
     )
     ordering = django_filters.OrderingFilter(
@@ -93,7 +107,8 @@ class AgreementFilterSet(StrictFilterSet):
         members = Participation.objects.filter(state__groupings__in=groupings).values("agreement")
         return queryset.filter(pk__in=members)
 
-    def filter_dates(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+    def filter_dates(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        # `value` is typed: drf-spectacular documents a method filter by that hint (here `format: date`).
         status = Status.SIGNED if name.startswith("signed") else Status.IN_FORCE
         after, before = (value, None) if name.endswith("after") else (None, value)
         return queryset.filter(pk__in=_agreements_with_status_between(status, after, before))
@@ -113,12 +128,14 @@ class _AgreementChildFilterSet(StrictFilterSet):
         to_field_name="slug",
         field_name="agreement__slug",
         normalize=str.lower,
+        pattern=SLUG,
         label=_("Agreement (slug); repeat for any of several"),
     )
     party = CodeFilter(
         queryset=State.objects.all(),
         to_field_name="alpha3",
         method="filter_party",
+        pattern=ALPHA3,
         label=_("A party to the agreement (alpha-3)"),
     )
 
@@ -131,7 +148,7 @@ class _AgreementChildFilterSet(StrictFilterSet):
 class MilestoneFilterSet(_AgreementChildFilterSet):
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue (true) or not (false)"))
+    overdue = BooleanFilter(method="filter_overdue", label=_("Overdue (true) or not (false)"))
     status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices, distinct=False)
     kind = django_filters.MultipleChoiceFilter(choices=MilestoneKind.choices, distinct=False)
     ordering = django_filters.OrderingFilter(fields=["due_on", "completed_on", "updated_at", "title"])
@@ -140,9 +157,8 @@ class MilestoneFilterSet(_AgreementChildFilterSet):
         model = Milestone
         fields: list[str] = []
 
-    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        if value is None:
-            return queryset
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # Not called without a value (django-filter skips empty ones); `bool` documents it as a boolean.
         today = timezone.localdate()
         if not value and self.form.cleaned_data.get("status") == [MilestoneStatus.PLANNED]:
             # "Planned and not overdue" is "due today or later": said so, the open-milestone index gives the
@@ -166,7 +182,7 @@ class EventFilterSet(_AgreementChildFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     effective_after = django_filters.DateFilter(field_name="effective_on", lookup_expr="gte")
     effective_before = django_filters.DateFilter(field_name="effective_on", lookup_expr="lte")
-    recorded_since = django_filters.IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
+    recorded_since = IsoDateTimeFilter(field_name="recorded_at", lookup_expr="gte")
 
     class Meta:
         model = StatusEvent

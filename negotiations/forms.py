@@ -11,6 +11,16 @@ from .models import Agreement, Milestone, NegotiationRound, Source, StatusEvent
 from .services import transition_check
 
 
+class IsoDateInput(forms.DateInput):
+    """The browser's date picker. It takes only yyyy-mm-dd, so the value is never in the page's locale format
+    (German "31.12.2024" would be dropped, and the field shown empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class StatusEventForm(forms.ModelForm):
     """A status change (or an administrator's correction), checked against the lifecycle before saving."""
 
@@ -74,9 +84,7 @@ class NewSourceFields(forms.Form):
     new_source_title = forms.CharField(label=_("Title of a new source"), max_length=300, required=False)
     new_source_publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
     new_source_url = forms.URLField(label=_("Address (URL)"), max_length=500, required=False, assume_scheme="https")
-    new_source_published_on = forms.DateField(
-        label=_("Publication date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    new_source_published_on = forms.DateField(label=_("Publication date"), required=False, widget=IsoDateInput())
     new_source_language = forms.CharField(label=_("Language"), max_length=16, required=False, initial="en")
 
     def clean(self) -> dict:
@@ -116,7 +124,7 @@ class StatusChangeForm(NewSourceFields, VersionedForm):
     """An official's record of a status change, checked against the lifecycle before it is saved."""
 
     status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
-    effective_on = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_on = forms.DateField(label=_("Effective date"), widget=IsoDateInput())
     date_precision = forms.ChoiceField(
         label=_("The date is exact to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY
     )
@@ -147,8 +155,8 @@ class RoundForm(NewSourceFields, VersionedModelForm):
         model = NegotiationRound
         fields = ["number", "starts_on", "ends_on", "place", "host", "summary", "source"]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": IsoDateInput(),
+            "ends_on": IsoDateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -168,8 +176,8 @@ class MilestoneForm(NewSourceFields, VersionedModelForm):
         model = Milestone
         fields = ["kind", "title", "due_on", "status", "completed_on", "responsible_party", "note", "source"]
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}),
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": IsoDateInput(),
+            "completed_on": IsoDateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -188,4 +196,4 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = Source
         fields = ["title", "publisher", "url", "published_on", "language"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"published_on": IsoDateInput()}

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from raa_tracker.api.filters import CodeFilter, StrictFilterSet
+from raa_tracker.api.filters import ALPHA3, SLUG, CodeFilter, StrictFilterSet
 
 from .models import Grouping, State
 
@@ -13,6 +13,7 @@ class StateFilterSet(StrictFilterSet):
         to_field_name="code",
         field_name="groupings__code",
         normalize=str.lower,
+        pattern=SLUG,
         distinct=True,  # any of several groupings: a state in two of them is listed once
     )
     ordering = django_filters.OrderingFilter(fields=["short_name", "alpha3", "name"])
@@ -32,7 +33,11 @@ class StateFilterSet(StrictFilterSet):
 
 class GroupingFilterSet(StrictFilterSet):
     member = CodeFilter(
-        queryset=State.objects.all(), to_field_name="alpha3", field_name="members__alpha3", conjoined=True
+        queryset=State.objects.all(),
+        to_field_name="alpha3",
+        field_name="members__alpha3",
+        conjoined=True,
+        pattern=ALPHA3,
     )
 
     class Meta:

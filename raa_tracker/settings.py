@@ -4,9 +4,12 @@ One module for every deployment. Development defaults are embedded (SQLite
 under var/, a file-system Celery broker, console e-mail) so that a newcomer
 needs only Python; production sets DATABASE_URL, REDIS_URL, SECRET_KEY and
 DEBUG=false. A malformed value stops start-up with a message naming the
-variable.
+variable. In development, `make` writes a git-ignored .env (DEBUG=true and a
+generated SECRET_KEY) that is read here when present, so that manage.py typed
+in a plain shell behaves as under make; the real environment wins over it.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +22,27 @@ VAR_DIR = BASE_DIR / "var"  # the embedded defaults' files: SQLite database, bro
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
+
+
+def read_env_file() -> None:
+    """Development settings from a file, so that manage.py needs no exported DEBUG outside make.
+
+    The file is .env beside manage.py, or ENV_FILE (relative to it); ENV_FILE= (empty) reads none. Variables
+    already in the environment win over the file. Production needs no file: the image has none (.dockerignore),
+    and a missing default .env is simply not read, while a missing ENV_FILE is an error.
+    """
+    name = os.environ.get("ENV_FILE")
+    if name == "":
+        return
+    path = BASE_DIR / (name or ".env")
+    if not path.is_file():
+        if name:
+            raise ImproperlyConfigured(f"ENV_FILE names no readable file: {name!r}.")
+        return
+    env.read_env(path, overwrite=False)
+
+
+read_env_file()
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -61,7 +85,12 @@ def database_from_env() -> dict:
     if not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database.")
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+    # A kept connection is tested before reuse, so one broken by a database restart is replaced, not kept.
     config["CONN_HEALTH_CHECKS"] = True
+    if scheme != "sqlite":
+        # An unreachable server costs a request at most this long before it answers 503 (raa_tracker.middleware);
+        # a connect_timeout in the URL's query string wins.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, 2))
     return config
 
 
@@ -123,6 +152,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "raa_tracker.middleware.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +221,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development WhiteNoise serves straight from the app folders; production runs collectstatic into STATIC_ROOT.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files clients ask for at the site's root (/favicon.ico), served by WhiteNoise before any view or database.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -223,12 +255,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss"}:
     raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, got {REDIS_URL.split(':', 1)[0]!r}.")
+# A Redis that refuses or hangs costs each call at most this (connect, then each reply), and is then left alone
+# for CACHE_RETRY_SECONDS: the app goes on without it (raa_tracker.cache; README "When Redis is down").
+CACHE_TIMEOUT_MS = env_int("CACHE_TIMEOUT_MS", 250, minimum=10)
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5, minimum=1)
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
 # Redis redelivers an unacknowledged task after this many seconds; retries are always scheduled well below it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # Bounded waits, so that queueing from a request gives up quickly on a Redis that hangs. The workers'
+        # BRPOP is read only once its socket is readable, so this does not cut its 1 s server-side wait short.
+        "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+        "socket_timeout": 0.5,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -273,7 +315,7 @@ WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)
 
 # A cache shared by web and workers: Redis when REDIS_URL is set, otherwise files under var/.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "raa_tracker.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {
@@ -297,6 +339,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["raa_tracker.api.renderers.ORJSONRenderer", "raa_tracker.api.export.CSVRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "raa_tracker.api.export.FormatNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
         "raa_tracker.api.throttling.AnonymousRateThrottle",
         "raa_tracker.api.throttling.UserOrTokenRateThrottle",
@@ -341,6 +384,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "raa_tracker.api.schema.add_problem_responses",
+        "raa_tracker.api.schema.forbid_additional_properties",
     ],
 }
 

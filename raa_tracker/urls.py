@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -6,6 +8,7 @@ from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from raa_tracker.api.problems import json_problem
+from raa_tracker.middleware import database_unavailable, is_database_outage
 
 urlpatterns = [
     *([path("bench/", include("bench.baselines"))] if settings.BENCH_BASELINES else []),
@@ -30,6 +33,11 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """Django calls this for an exception raised in a view or in any middleware (with DEBUG false), while it is
+    being handled: a database outage becomes the 503 of DatabaseOutageMiddleware, never a 500."""
+    exc = sys.exception()
+    if is_database_outage(exc):
+        return database_unavailable(request, exc)
     if request.path.startswith("/api/"):
         return json_problem(request, 500, "The server failed; the error has been logged.")
     return defaults.server_error(request)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from raa_tracker.cache import CacheUnavailable
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -37,6 +39,8 @@ def cached(name: str, parts: Iterable[str], compute: Callable[[], T]) -> T:
     key = f"record:{name}:{token}:{digest}"
     try:
         value = cache.get(key)
+    except CacheUnavailable:  # Redis is down; raa_tracker.cache has logged it and will not wait for it again soon
+        return compute()
     except Exception:  # noqa: BLE001 - an unreachable cache must not take the page down with it
         log.warning("record cache unavailable", exc_info=True)
         return compute()
@@ -44,6 +48,8 @@ def cached(name: str, parts: Iterable[str], compute: Callable[[], T]) -> T:
         value = compute()
         try:
             cache.set(key, value, seconds)
+        except CacheUnavailable:
+            pass
         except Exception:  # noqa: BLE001
             log.warning("record cache unavailable", exc_info=True)
     return value

@@ -1,5 +1,6 @@
 """Shared fixtures: the seeded record (loaded once per run) and the personas of STYLE.md."""
 
+import contextlib
 import os
 
 import pytest
@@ -12,6 +13,25 @@ from negotiations.seed import load_record
 from parties.models import State
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Suites that start real servers, browsers or fresh copies of the repository. `make test` runs them everywhere;
+# CI runs them once, in its PostgreSQL pass, and deselects them (-m "not slow") on the embedded defaults.
+SLOW_SUITES = (
+    "tests/browser/",
+    "tests/notifications/test_faults.py",
+    "tests/test_redis_outage.py",
+    "tests/test_database_outage.py",
+    "tests/test_make_run.py",
+    "tests/test_readme_commands.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        if where.startswith(SLOW_SUITES):
+            item.add_marker(pytest.mark.slow)
 
 
 def need_service(reason: str) -> None:
@@ -75,6 +95,18 @@ def japan_australia(db: None) -> Agreement:
 @pytest.fixture
 def france_japan(db: None) -> Agreement:
     return Agreement.objects.get(slug="france-japan-raa")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: user ids repeat after a rollback, so one test's throttle history
+    (1,200 requests a minute per user) would otherwise throttle a later test's requests."""
+    from django.core.cache import cache
+
+    from raa_tracker.cache import CacheUnavailable
+
+    with contextlib.suppress(CacheUnavailable):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

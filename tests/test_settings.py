@@ -1,4 +1,8 @@
-"""Production settings pass `check --deploy`; malformed environment values stop start-up, naming the variable."""
+"""Production settings pass `check --deploy`; malformed environment values stop start-up, naming the variable;
+the development .env is read when present, the environment winning over it.
+
+Every subprocess here gets ENV_FILE= (read no file), so that a developer's .env cannot supply what a test leaves
+out on purpose (SECRET_KEY with DEBUG=false), unless the test names a file itself."""
 
 import os
 import subprocess
@@ -18,7 +22,7 @@ PRODUCTION = {
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     unset = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    base = {k: v for k, v in os.environ.items() if k not in unset}
+    base = {k: v for k, v in os.environ.items() if k not in unset} | {"ENV_FILE": ""}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
@@ -70,3 +74,32 @@ def test_email_url_file_backend_keeps_absolute_path(tmp_path: Path) -> None:
         "django.core.mail.backends.filebased.EmailBackend",
         str(tmp_path),
     ]
+
+
+SHOW = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY, settings.PUBLIC_READ)"
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("# written by make\nDEBUG=true\nSECRET_KEY=from-the-file\nPUBLIC_READ=false\n")
+    result = _manage("shell", "-c", SHOW, ENV_FILE=str(env_file), PUBLIC_READ="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "from-the-file", "True"]
+
+
+def test_without_an_env_file_debug_is_off_and_a_secret_key_is_required(tmp_path: Path) -> None:
+    """ENV_FILE= reads nothing: the production defaults hold."""
+    result = _manage("shell", "-c", SHOW, ENV_FILE="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_a_missing_named_env_file_stops_start_up(tmp_path: Path) -> None:
+    result = _manage("check", **{**PRODUCTION, "ENV_FILE": str(tmp_path / "missing.env")})
+    assert result.returncode != 0
+    assert "ENV_FILE names no readable file" in result.stderr
+
+
+def test_the_image_leaves_out_the_env_file() -> None:
+    """Production never reads a developer's .env: `docker build` does not copy it into the image."""
+    assert ".env" in (ROOT / ".dockerignore").read_text().split()

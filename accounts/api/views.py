@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from accounts.models import ApiToken, TokenScope
 from accounts.services import token_create, token_revoke
+from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.permissions import token_scope_allows
 
 from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
@@ -31,6 +32,7 @@ class OwnTokensOnly(permissions.BasePermission):
     destroy=extend_schema(summary="Revoke one of your API tokens"),
 )
 class ApiTokenViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -1,5 +1,7 @@
 """Shapes of the negotiation resources. No business rule lives here: writes go through negotiations.services."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,6 +92,14 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list = []  # the agreement is not part of the input; the service checks uniqueness
+
+    def current_instance(self, data: Mapping) -> Participation | None:
+        """The stored party of the agreement being changed with the same state (read-only fields may repeat it)."""
+        agreement = getattr(getattr(self.parent, "parent", None), "instance", None)
+        state = data.get("state")
+        if not isinstance(agreement, Agreement) or not isinstance(state, str):
+            return None
+        return next((p for p in agreement.participations.all() if p.state.alpha3 == state.strip().upper()), None)
 
 
 def agreement_links(request: object, slug: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from notifications import services
 from notifications.models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
+from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.permissions import token_scope_allows
 
 from .serializers import (
@@ -29,6 +30,7 @@ class OwnRecordsOnly(permissions.BasePermission):
 
 
 class _OwnViewSet(
+    ConcurrencyMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

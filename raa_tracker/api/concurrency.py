@@ -1,13 +1,25 @@
-"""Optimistic concurrency for the API: ETags on detail responses, If-Match on writes.
+"""Conditional requests (RFC 9110 §13) and optimistic concurrency for the API.
 
-Writes lock the row (SELECT … FOR UPDATE) before comparing If-Match, so of two
-clients holding the same ETag exactly one succeeds and the other gets 412;
-writes without If-Match are serialised by the same lock.
+Detail responses carry the record's ETag. `If-Match` and `If-None-Match` are honoured on every method but
+OPTIONS (which has no selected representation, §13.2.1): If-Match compares strongly (a weak tag never
+matches), If-None-Match weakly; a matching If-None-Match answers 304 on GET/HEAD and 412 otherwise; a
+failed If-Match answers 412. An empty or malformed header is a 400 that names it, never silently ignored.
+
+Writes lock the row (SELECT … FOR UPDATE, inside the request's transaction) before comparing If-Match, so
+of two clients holding the same ETag exactly one succeeds and the other gets 412; writes without If-Match
+are serialised by the same lock. Rows are locked only inside that transaction: DRF's OPTIONS metadata
+calls get_object() with a cloned PUT request, which must read without a lock.
 """
+
+import re
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Model
+from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,25 +28,119 @@ from raa_tracker.versions import version_of
 from .problems import PreconditionFailed
 
 UNSAFE = {"PUT", "PATCH", "DELETE", "POST"}
+CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
+
+# entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3).
+_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+_TAG_PARTS = re.compile(r'(W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+# 1#entity-tag: at least one tag; empty list elements between commas are allowed (§5.6.1.2).
+_TAG_LIST = re.compile(rf"[ \t]*(?:,[ \t]*)*{_TAG}(?:[ \t]*,(?:[ \t]*,)*[ \t]*{_TAG})*(?:[ \t]*,)*[ \t]*")
+
+
+@dataclass(frozen=True)
+class EntityTag:
+    opaque: str  # with its quotes
+    weak: bool
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed If-Match or If-None-Match: `*` (any current representation) or a list of entity tags."""
+
+    any: bool
+    tags: tuple[EntityTag, ...] = ()
+
+    def matches(self, etag: str | None, *, exists: bool, strong: bool) -> bool:
+        if self.any:
+            return exists
+        if etag is None:
+            return False
+        current = parse_tag(etag)
+        if strong:
+            return not current.weak and any(not tag.weak and tag.opaque == current.opaque for tag in self.tags)
+        return any(tag.opaque == current.opaque for tag in self.tags)
+
+
+def parse_tag(etag: str) -> EntityTag:
+    weak, opaque = _TAG_PARTS.fullmatch(etag).groups()
+    return EntityTag(opaque, bool(weak))
+
+
+def parse_condition(name: str, value: str) -> Condition:
+    """The header's value as a Condition; ValidationError (a 400 naming the header) when empty or malformed."""
+    if value.strip() == "*":
+        return Condition(any=True)
+    if not value.strip():
+        message = _('The %(header)s header is empty; send * or entity tags such as "abc".') % {"header": name}
+        raise serializers.ValidationError({name: [message]})
+    if not _TAG_LIST.fullmatch(value):
+        message = _('Send * or a comma-separated list of quoted entity tags such as "abc" or W/"abc".')
+        raise serializers.ValidationError({name: [message]})
+    return Condition(any=False, tags=tuple(EntityTag(opaque, bool(weak)) for weak, opaque in _TAG_PARTS.findall(value)))
+
+
+def read_conditions(request: Request) -> dict[str, Condition]:
+    """The conditional headers the request carries, parsed (all of them, so every malformed one is named)."""
+    conditions, errors = {}, {}
+    for name in CONDITIONAL_HEADERS:
+        value = request.headers.get(name)
+        if value is None:
+            continue
+        try:
+            conditions[name] = parse_condition(name, value)
+        except serializers.ValidationError as refusal:
+            errors.update(refusal.detail)
+    if errors:
+        raise serializers.ValidationError(errors)
+    return conditions
+
+
+class NotModified(Exception):
+    """A GET or HEAD whose If-None-Match matched: answered 304 with the ETag and no body."""
+
+    def __init__(self, etag: str | None) -> None:
+        super().__init__(etag)
+        self.etag = etag
+
+
+def evaluate_preconditions(
+    conditions: dict[str, Condition], method: str, *, etag: str | None, exists: bool = True
+) -> None:
+    """RFC 9110 §13.2.2, steps 1 and 3 (there is no Last-Modified, so the date conditions do not apply)."""
+    if_match = conditions.get("If-Match")
+    if if_match is not None and not if_match.matches(etag, exists=exists, strong=True):
+        raise PreconditionFailed()
+    if_none_match = conditions.get("If-None-Match")
+    if if_none_match is not None and if_none_match.matches(etag, exists=exists, strong=False):
+        if method in ("GET", "HEAD"):
+            raise NotModified(etag)
+        raise PreconditionFailed()
+
+
+def _has_body(request: Request) -> bool:
+    """Whether the client sent content (a DELETE takes none; ignoring it would hide the client's mistake)."""
+    if request.headers.get("Transfer-Encoding"):
+        return True
+    length = request.headers.get("Content-Length") or "0"
+    return not length.isdigit() or int(length) > 0
 
 
 def etag_for(obj: Model) -> str:
     return f'"{version_of(obj)}"'
 
 
-def if_match_allows(request: Request, obj: Model) -> bool:
-    header = request.headers.get("If-Match")
-    if header is None:
-        return True
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag_for(obj) in tags
-
-
 class ConcurrencyMixin:
-    """For viewsets: lock the object on writes, honour If-Match, and send the ETag with every detail."""
+    """For viewsets: conditional requests on every method, row locks on writes, the ETag with every detail.
+
+    Collections (list routes) have no ETag: `*` matches them (they always exist), a listed tag never does.
+    """
+
+    conditions: dict[str, Condition] | None = None
+    locking = False
 
     def dispatch(self, request: Request, *args: object, **kwargs: object) -> Response:
-        if request.method not in UNSAFE:
+        self.locking = request.method in UNSAFE
+        if not self.locking:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             response = super().dispatch(request, *args, **kwargs)
@@ -43,16 +149,36 @@ class ConcurrencyMixin:
                 transaction.set_rollback(True)
             return response
 
+    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method == "OPTIONS":
+            return  # no selected representation: the conditional headers do not apply (RFC 9110 §13.2.1)
+        if not hasattr(self, request.method.lower()):
+            return  # 405 follows
+        self.conditions = read_conditions(request)
+        if self.conditions and not getattr(self, "detail", False):
+            evaluate_preconditions(self.conditions, request.method, etag=None)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, NotModified):
+            response = HttpResponseNotModified()
+            if exc.etag:
+                response["ETag"] = exc.etag
+            return response
+        return super().handle_exception(exc)
+
     def get_object(self) -> Model:
-        if self.request.method not in UNSAFE:
-            obj = super().get_object()
-        else:
+        if self.locking and self.request.method in UNSAFE and transaction.get_connection().in_atomic_block:
             queryset = self.get_queryset().select_for_update(of=("self",))
             lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
             obj = self._get_locked(queryset, {self.lookup_field: self.kwargs[lookup_url_kwarg]})
             self.check_object_permissions(self.request, obj)
-            if not if_match_allows(self.request, obj):
-                raise PreconditionFailed()
+        else:
+            obj = super().get_object()
+        if self.request.method == "DELETE" and _has_body(self.request):
+            raise serializers.ValidationError({"non_field_errors": [_("This request takes no body.")]})
+        if self.conditions:
+            evaluate_preconditions(self.conditions, self.request.method, etag=etag_for(obj))
         self.etag_object = obj
         return obj
 
@@ -62,7 +188,9 @@ class ConcurrencyMixin:
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         obj = getattr(self, "etag_object", None)
-        if obj is not None and 200 <= response.status_code < 300 and response.status_code != 204:
+        if obj is None or request.method == "OPTIONS":
+            return response  # OPTIONS describes the endpoint, not the record's representation
+        if 200 <= response.status_code < 300 and response.status_code != 204:
             if request.method in UNSAFE and hasattr(obj, "updated_at"):
                 obj.refresh_from_db(fields=["updated_at"])
             response["ETag"] = etag_for(obj)

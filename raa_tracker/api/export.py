@@ -8,7 +8,26 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
+
+
+class FormatNegotiation(DefaultContentNegotiation):
+    """`?format=` names one of the endpoint's formats (json, csv); empty or unknown is a 400 that names it.
+
+    DRF reads an empty value as "not given" (a client expecting CSV would silently get JSON) and an unknown one
+    as a 404 (the resource exists). The 400 comes with content negotiation, before authentication, as a 406
+    for an unusable Accept header does."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+        name = self.settings.URL_FORMAT_OVERRIDE
+        if not format_suffix and name and name in request.query_params:
+            known = [renderer.format for renderer in renderers]
+            values = request.query_params.getlist(name)
+            if len(values) != 1 or values[0] not in known:
+                raise ValidationError({name: [f"Choose one of: {', '.join(known)}."]})
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 class CSVRenderer(renderers.BaseRenderer):

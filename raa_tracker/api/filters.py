@@ -1,17 +1,28 @@
-"""The base of every FilterSet: unknown parameters and malformed values are a 400 that names the parameter."""
+"""The base of every FilterSet: unknown parameters and malformed values are a 400 that names the parameter.
+
+The OpenAPI schema is read from these filters (drf-spectacular), so each filter says the shape it accepts:
+dates are `format: date`, booleans `true`/`false`, codes a pattern; what a pattern cannot say (that a
+well-formed code names a record) is the 400 "Unknown code"."""
+
+import datetime
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.request import Request
 
 # Parameters that are not filters but are understood by every list.
 GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering", "cursor"}
 
 
 class StrictFilterSet(django_filters.FilterSet):
+    """Through the API (a DRF request) a parameter sent empty is refused too: a form's empty field means "any",
+    but a client's empty value is usually a variable that was never set, and must not widen the answer."""
+
     def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
         # A NUL character cannot reach PostgreSQL: such parameters are refused before any query is built.
         def values(name: str) -> list:
@@ -22,6 +33,8 @@ class StrictFilterSet(django_filters.FilterSet):
             data = data.copy()
             for name in self.nul_parameters:
                 del data[name]
+        from_api = isinstance(kwargs.get("request"), Request)
+        self.empty_parameters = sorted(name for name in (data or {}) if from_api and "" in values(name))
         super().__init__(data, *args, **kwargs)
 
     def is_valid(self) -> bool:
@@ -31,7 +44,16 @@ class StrictFilterSet(django_filters.FilterSet):
             self.form.errors[name] = self.form.error_class([_("Unknown parameter.")])
         for name in self.nul_parameters:
             self.form.errors[name] = self.form.error_class([_("Null characters are not allowed.")])
-        return valid and not unknown and not self.nul_parameters
+        for name in set(self.empty_parameters) - set(unknown):
+            self.form.errors[name] = self.form.error_class([EMPTY_VALUE])
+        return valid and not unknown and not self.nul_parameters and not self.empty_parameters
+
+
+EMPTY_VALUE = _("Enter a value, or leave the parameter out.")
+# Shapes of the codes the CodeFilters take (before their normalisation: any case, surrounding blanks).
+ALPHA3 = r"^\s*[A-Za-z]{3}\s*$"
+SLUG = r"^\s*[-A-Za-z0-9_]+\s*$"
+TYPE_CODE = r"^\s*[A-Za-z][-A-Za-z0-9]*\s*$"
 
 
 class CodeField(forms.ModelMultipleChoiceField):
@@ -65,6 +87,51 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = CodeField
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, pattern: str | None = None, **kwargs: object) -> None:
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
+        if pattern:  # the schema of one value (the parameter is a list of them)
+            set_override(self, "field", {"type": "string", "pattern": pattern})
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` (also `1`/`0`); anything else is refused, where Django's select would read "unknown"."""
+
+    widget = forms.TextInput
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: object) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError(_("Enter true or false."), code="invalid") from None
+
+    def validate(self, value: object) -> None:
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, taken to UTC before it reaches the database: PostgreSQL refuses offsets beyond
+    ±15:59, which RFC 3339 allows (up to ±23:59); a moment outside years 1-9999 in UTC is refused."""
+
+    def to_python(self, value: object) -> datetime.datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(datetime.UTC)
+        except OverflowError:
+            message = _("Enter a moment between the years 1 and 9999 (UTC).")
+            raise forms.ValidationError(message, code="invalid") from None
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField

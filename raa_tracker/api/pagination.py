@@ -27,6 +27,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({"page": ["Enter a page number (1, 2, …) or 'last'."]})
         return super().paginate_queryset(queryset, request, view)
 
+    def get_schema_operation_parameters(self, view: object) -> list[dict]:
+        """What paginate_queryset and get_page_size accept, so that the schema promises no more."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "string", "pattern": "^([0-9]{1,9}|last)$"}
+                parameter["description"] = "A page number (1, 2, …) or `last`."
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = f"Results per page, 1 or more (more than {self.max_page_size} is capped)."
+        return parameters
+
     def get_paginated_response_schema(self, schema: dict) -> dict:
         response = super().get_paginated_response_schema(schema)
         response["required"] = ["count", "results"]
@@ -55,3 +67,12 @@ class EventCursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request: Request) -> int:
         return PageNumberPagination.get_page_size(self, request)
+
+    def get_schema_operation_parameters(self, view: object) -> list[dict]:
+        """`page_size` as get_page_size parses it; `cursor` is opaque (the `next` and `previous` links)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = f"Results per page, 1 or more (more than {self.max_page_size} is capped)."
+        return parameters

@@ -38,6 +38,7 @@ TITLES = {
     415: "Unsupported media type",
     429: "Too many requests",
     500: "Server error",
+    503: "Service unavailable",
 }
 TYPES = {
     400: "validation-error",
@@ -51,6 +52,7 @@ TYPES = {
     415: "unsupported-media-type",
     429: "throttled",
     500: "server-error",
+    503: "service-unavailable",
 }
 
 
@@ -131,7 +133,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if not isinstance(exc, exceptions.APIException):
-        return None  # a real server error: Django's handler500 answers (problem document for /api/)
+        # A real server error: Django's handler500 answers (problem document for /api/); a database outage
+        # becomes a 503 in raa_tracker.middleware.DatabaseOutageMiddleware.process_exception.
+        return None
 
     headers = {}
     if getattr(exc, "auth_header", None):

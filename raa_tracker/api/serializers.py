@@ -1,13 +1,19 @@
-"""Strict JSON types for every writing serializer: 12 is not a string and "12" is not a number.
+"""Strict write bodies for every writing serializer: known fields only, each of its JSON type.
 
-DRF coerces by default; an API that external tools code against should say when they send the wrong type.
+DRF coerces types and ignores unknown keys by default; an API that external tools code against should say
+when they send the wrong type ("12" is not a number) or a field that does not exist (a typo changes nothing).
 """
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 
 _EXPECTED = (
     (serializers.BooleanField, (bool,), "a boolean"),
@@ -30,19 +36,80 @@ def _type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
+_UNSET = object()
+
+
 class StrictTypesMixin:
+    """Strict writes: a JSON object whose every key names a writable field, each value of its JSON type.
+
+    An unknown key (a typo such as `sumary`) is refused, not ignored; a read-only field is refused unless it
+    repeats the current value (so a client may send back what it read). Nested serializers refuse in their
+    own place, as DRF names nested errors (`participations[1].sumary`: {"participations": {"1": {"sumary": …}}}).
+    """
+
+    def current_instance(self, data: Mapping) -> object | None:
+        """The stored object `data` would change (None when it creates one); nested serializers override."""
+        instance = getattr(self, "instance", None)
+        return None if instance is None or isinstance(instance, list | QuerySet) else instance
+
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            errors = {}
-            for name, field in self.fields.items():
-                if field.read_only or name not in data:
-                    continue
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("Expected a JSON object, got %(type)s.") % {"type": _json_type(data)}
+                    ]
+                }
+            )
+        errors = {}
+        current = _UNSET
+        for name in data:
+            field = self.fields.get(name)
+            if field is None:
+                errors[name] = [_("Unknown field.")]
+            elif field.read_only:
+                if current is _UNSET:
+                    current = self.current_instance(data)
+                if current is None or not _repeats(field, current, data[name]):
+                    errors[name] = [_("Read-only field; it cannot be changed.")]
+            else:
                 message = _type_error(field, data[name])
                 if message:
                     errors[name] = [message]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
+        if errors:  # the refused values never reach DRF's fields (a number for a date would not parse)
+            data = {name: value for name, value in data.items() if name not in errors}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as refusal:
+            if not isinstance(refusal.detail, dict):
+                raise
+            raise serializers.ValidationError({**refusal.detail, **errors}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+def _repeats(field: serializers.Field, instance: object, value: Any) -> bool:
+    """Whether `value` is the field's current representation of `instance`."""
+    try:
+        attribute = field.get_attribute(instance)
+    except SkipField:
+        return False
+    if attribute is None:
+        return value is None
+    return field.to_representation(attribute) == value
+
+
+def _json_type(data: Any) -> str:
+    if isinstance(data, list):
+        return _("an array")
+    if isinstance(data, str):
+        return _("a string")
+    if isinstance(data, bool):
+        return _("a boolean")
+    if isinstance(data, int | float):
+        return _("a number")
+    return "null" if data is None else type(data).__name__
 
 
 # Stand-ins that match every lookup pattern in use (slugs and codes, numeric ids, alpha-3 codes).

@@ -1,8 +1,13 @@
+import logging
+
 from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import ApiToken
+from raa_tracker.cache import CacheUnavailable, warn_once_per_interval
+
+log = logging.getLogger(__name__)
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):
@@ -10,6 +15,15 @@ class _SettingsRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        """The request history lives in the cache. Without a cache the request goes through (fails open):
+        an outage of Redis must not take the API down with it, and the limit only guards against floods."""
+        try:
+            return super().allow_request(request, view)
+        except CacheUnavailable as error:
+            warn_once_per_interval(log, "throttle", "API throttling is off while the cache is unavailable: %s", error)
+            return True
 
 
 class AnonymousRateThrottle(_SettingsRateThrottle):

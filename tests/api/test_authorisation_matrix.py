@@ -221,7 +221,7 @@ def test_authorisation(route: str, method: str, persona: str, expected: int, api
     client = api_clients[persona]
     body = BODIES.get((route, method))
     response = client.generic(
-        method, url, data=None if body is None else json.dumps(body), content_type="application/json"
+        method, url, data="" if body is None else json.dumps(body), content_type="application/json"
     )
     assert response.status_code == expected, (response.status_code, getattr(response, "content", b"")[:400])
     if expected >= 400 and route != "api-not-found":
