@@ -17,6 +17,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # Suites that start real servers, browsers or fresh copies of the repository. `make test` runs them everywhere;
 # CI runs them once, in its PostgreSQL pass, and deselects them (-m "not slow") on the embedded defaults.
 SLOW_SUITES = (
+    "tests/api/test_schemathesis.py",
     "tests/browser/",
     "tests/notifications/test_faults.py",
     "tests/test_redis_outage.py",

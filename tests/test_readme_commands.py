@@ -27,6 +27,7 @@ import pytest
 
 from tests.conftest import need_service
 from tests.fresh_copy import ROOT, make_fresh_copy, plain_env
+from tests.processes import stop
 
 # The copy always runs on the embedded defaults (plain_env drops DATABASE_URL and REDIS_URL), and the PostgreSQL
 # lines use the README's own server; CI runs this module once, in its PostgreSQL pass (`slow`, tests/conftest.py).
@@ -165,12 +166,7 @@ def app_url(repo: Path) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, 10)
         log.close()
 
 

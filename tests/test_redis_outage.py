@@ -46,6 +46,7 @@ from tests.notifications.test_faults import (
     private_redis,
     real_services,  # noqa: F401 - a fixture
 )
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -227,11 +228,7 @@ def web_server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
             _wait_for(lambda: process.poll() is None and _status(f"{base}/healthz") == 200, 30)
             yield base
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
 
 
 def _status(url: str) -> int:

@@ -14,6 +14,7 @@ from django.test import Client
 
 from raa_tracker.celery import HEARTBEAT_KEY, heartbeat
 from tests.conftest import need_service
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -54,11 +55,7 @@ def worker(broker_available: None) -> subprocess.Popen:
         text=True,
     )
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process, 20)
 
 
 def test_worker_runs_the_heartbeat_and_health_reports_it(worker: subprocess.Popen, client: Client) -> None:

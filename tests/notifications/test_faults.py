@@ -31,6 +31,7 @@ from notifications.signing import verify
 from notifications.sweep import run_sweep
 from raa_tracker import celery_app
 from tests.conftest import need_service
+from tests.processes import stop
 
 from .receiver import webhook_receiver
 
@@ -105,12 +106,7 @@ def celery_worker(env: dict[str, str], name: str) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(process)
         log.close()
 
 
