@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from negotiations.models import Agreement
 from raa_tracker.api.caching import cached_page
-from raa_tracker.api.filters import EMPTY_VALUE
+from raa_tracker.api.filters import EMPTY_VALUE, parameters_sent_empty
 
 from .counts import INTERVALS, status_counts_over_time
 from .forms import StatusCountsForm
@@ -36,7 +36,7 @@ class StatusCountsView(generics.GenericAPIView):
         if unknown:
             raise serializers.ValidationError({name: ["Unknown parameter."] for name in unknown})
         # An empty value is refused here, where the trends page's form takes it as the default: see StrictFilterSet.
-        empty = sorted(name for name in request.query_params if "" in request.query_params.getlist(name))
+        empty = parameters_sent_empty(request.query_params)
         if empty:
             raise serializers.ValidationError({name: [str(EMPTY_VALUE)] for name in empty})
         form = StatusCountsForm(request.query_params)

@@ -10,7 +10,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from raa_tracker import middleware
 from raa_tracker.settings import database_from_env
 from raa_tracker.urls import handler500
 from tests.conftest import need_service
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -44,22 +44,17 @@ ENGLISH = "Temporarily unavailable"
 GERMAN = "Vorübergehend nicht verfügbar"
 
 
-def _outage_error() -> OperationalError:
-    """Django's error as it wraps a refused connection (raised from psycopg2's, like wrap_database_errors)."""
-    try:
-        try:
-            raise psycopg2.OperationalError('connection to server at "127.0.0.1", port 1 failed: Connection refused')
-        except psycopg2.Error as exc:
-            raise OperationalError(*exc.args) from exc
-    except OperationalError as exc:
-        return exc
-
-
-def _wrapped(error: psycopg2.Error) -> OperationalError:
+def _wrapped(error: Exception) -> OperationalError:
+    """Django's error as it wraps the driver's (raised from it, like wrap_database_errors)."""
     try:
         raise OperationalError(*error.args) from error
     except OperationalError as exc:
         return exc
+
+
+def _outage_error() -> OperationalError:
+    """A refused connection, as Django raises it."""
+    return _wrapped(psycopg2.OperationalError('connection to server at "127.0.0.1", port 1 failed: Connection refused'))
 
 
 # --- which errors are an outage ------------------------------------------------------------------------------
@@ -110,13 +105,8 @@ def test_an_error_raised_while_handling_an_outage_is_one() -> None:
 
 
 def test_sqlite_errors_are_not_outages() -> None:
-    try:
-        try:
-            raise sqlite3.OperationalError("no such table: negotiations_agreement")
-        except sqlite3.Error as exc:
-            raise OperationalError(*exc.args) from exc
-    except OperationalError as exc:
-        assert not middleware.is_database_outage(exc)
+    error = _wrapped(sqlite3.OperationalError("no such table: negotiations_agreement"))
+    assert not middleware.is_database_outage(error)
 
 
 # --- a bounded connect time ---------------------------------------------------------------------------------
@@ -300,12 +290,6 @@ def test_handler500_keeps_500_for_other_errors(rf: RequestFactory) -> None:
 # --- the real outage: a PostgreSQL cluster of the test's own and a gunicorn server ----------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Cluster:
     """A throw-away PostgreSQL cluster on a loopback port (trust authentication), run as `postgres` when the
@@ -372,7 +356,7 @@ def cluster() -> Iterator[Cluster]:
     if as_user:
         owner = pwd.getpwnam("postgres")
         os.chown(root, owner.pw_uid, owner.pw_gid)
-    cluster = Cluster(root, _free_port(), as_user)
+    cluster = Cluster(root, free_port(), as_user)
     try:
         subprocess.run(
             [*as_user, str(PG_BIN / "initdb"), "-D", str(root / "data"), "-U", "postgres", "-A", "trust"]
@@ -418,7 +402,7 @@ def server(cluster: Cluster) -> Iterator[Server]:
     _manage(cluster, "seed", "--demo-users")
     timings["seed"] = time.monotonic() - started
     token = _manage(cluster, "create_api_token", "official-jp", "--write").strip()
-    port = _free_port()
+    port = free_port()
     log = cluster.root / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(

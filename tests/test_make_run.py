@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -23,18 +22,13 @@ import pytest
 
 from tests.conftest import need_service
 from tests.fresh_copy import make_fresh_copy, plain_env
+from tests.processes import free_port
 
 # `make run` in the copy always uses the embedded defaults (plain_env drops DATABASE_URL and REDIS_URL); CI runs
 # this module once, in its PostgreSQL pass (the `slow` marker, tests/conftest.py).
 
 START_SECONDS = 240  # the first run migrates and seeds the copy
 STOP_SECONDS = 40  # devrun.py kills what is left after 20 s; the worker's warm shutdown takes a few
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], object], seconds: float, what: Callable[[], str]) -> None:

@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import time
@@ -27,7 +26,7 @@ import pytest
 
 from tests.conftest import need_service
 from tests.fresh_copy import ROOT, make_fresh_copy, plain_env
-from tests.processes import stop
+from tests.processes import free_port, stop
 
 # The copy always runs on the embedded defaults (plain_env drops DATABASE_URL and REDIS_URL), and the PostgreSQL
 # lines use the README's own server; CI runs this module once, in its PostgreSQL pass (`slow`, tests/conftest.py).
@@ -119,12 +118,6 @@ def shell(repo: Path, command: str, **env: str) -> subprocess.CompletedProcess:
 def assert_clean(result: subprocess.CompletedProcess, command: str) -> None:
     assert result.returncode == 0, f"{command!r} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
     assert "Traceback" not in result.stderr + result.stdout, f"{command!r}:\n{result.stderr}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,6 @@ from raa_tracker.celery import heartbeat
 from tests.notifications.receiver import webhook_receiver
 from tests.notifications.test_faults import (
     _environment,
-    _free_port,
     _messages,
     _wait_for,
     celery_worker,
@@ -46,7 +45,7 @@ from tests.notifications.test_faults import (
     private_redis,
     real_services,  # noqa: F401 - a fixture
 )
-from tests.processes import stop
+from tests.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,7 +146,7 @@ def test_throttle_fails_open_without_a_cache_and_warns_once_per_interval(
     cache.clear()
     with_cache = [client.get("/api/v1/agreements/").status_code for _ in range(3)]
     assert with_cache == [200, 200, 429], "the throttle is on while the cache works"
-    _redis_cache(settings, _free_port())  # nothing listens there: refused
+    _redis_cache(settings, free_port())  # nothing listens there: refused
     without = [client.get("/api/v1/agreements/").status_code for _ in range(4)]
     assert without == [200] * 4
     assert len(_warnings(caplog, "API throttling is off")) == 1
@@ -158,7 +157,7 @@ def test_throttle_fails_open_without_a_cache_and_warns_once_per_interval(
 
 @pytest.mark.django_db
 def test_heartbeat_and_health_survive_a_refused_cache(settings: object, fast_breaker: None, client: Client) -> None:
-    _redis_cache(settings, _free_port())
+    _redis_cache(settings, free_port())
     heartbeat()  # logs, does not raise
     started = time.monotonic()
     response = client.get("/healthz?workers")
@@ -168,7 +167,7 @@ def test_heartbeat_and_health_survive_a_refused_cache(settings: object, fast_bre
 
 @pytest.mark.django_db
 def test_sweep_runs_without_redis_and_skips_while_locked(settings: object, fast_breaker: None) -> None:
-    _redis_cache(settings, _free_port())
+    _redis_cache(settings, free_port())
     assert "skipped" not in sweep(), "no cache: the sweep runs unlocked (or on PostgreSQL's lock)"
     held, release = threading.Event(), threading.Event()
 
@@ -205,7 +204,7 @@ def test_sweep_runs_without_redis_and_skips_while_locked(settings: object, fast_
 @contextmanager
 def web_server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
     """gunicorn (as in production) on a free loopback port; waits until it answers."""
-    port = _free_port()
+    port = free_port()
     with open(log_dir / "web.log", "w") as log:
         process = subprocess.Popen(
             [
@@ -282,7 +281,7 @@ def test_the_app_answers_while_redis_is_down_and_notices_arrive_once_after(
     settings: object,
 ) -> None:
     settings.WEBHOOK_ALLOW_LOOPBACK = True  # as in the processes' environment
-    port = _free_port()
+    port = free_port()
     env = _environment(mail_dir, f"redis://127.0.0.1:{port}/0") | {"CACHE_RETRY_SECONDS": "2"}
     _, key = token_create(user=official_jp, scope=TokenScope.WRITE)
     france_japan = Agreement.objects.get(slug="france-japan-raa")

@@ -31,10 +31,15 @@ UNSAFE = {"PUT", "PATCH", "DELETE", "POST"}
 CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
 
 # entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3).
-_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
-_TAG_PARTS = re.compile(r'(W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+_OPAQUE = r'"[\x21\x23-\x7e\x80-\xff]*"'
+_TAG = rf"(?:W/)?{_OPAQUE}"
+_TAG_PARTS = re.compile(rf"(W/)?({_OPAQUE})")
+_WS = r"[ \t]*"
 # 1#entity-tag: at least one tag; empty list elements between commas are allowed (§5.6.1.2).
-_TAG_LIST = re.compile(rf"[ \t]*(?:,[ \t]*)*{_TAG}(?:[ \t]*,(?:[ \t]*,)*[ \t]*{_TAG})*(?:[ \t]*,)*[ \t]*")
+_TAGS = rf"{_WS}(?:,{_WS})*{_TAG}(?:{_WS},(?:{_WS},)*{_WS}{_TAG})*(?:{_WS},)*{_WS}"
+_TAG_LIST = re.compile(_TAGS)
+# What either header may hold, `*` or the list; the OpenAPI document declares it (raa_tracker.api.schema).
+CONDITION_PATTERN = rf"^(?:{_WS}\*{_WS}|{_TAGS})$"
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,15 @@ class StrictFilterSet(django_filters.FilterSet):
 
     def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
         # A NUL character cannot reach PostgreSQL: such parameters are refused before any query is built.
-        def values(name: str) -> list:
-            return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
-
-        self.nul_parameters = sorted(name for name in (data or {}) if any("\x00" in str(v) for v in values(name)))
+        self.nul_parameters = sorted(
+            name for name in (data or {}) if any("\x00" in str(v) for v in _values(data, name))
+        )
         if self.nul_parameters:
             data = data.copy()
             for name in self.nul_parameters:
                 del data[name]
         from_api = isinstance(kwargs.get("request"), Request)
-        self.empty_parameters = sorted(name for name in (data or {}) if from_api and "" in values(name))
+        self.empty_parameters = parameters_sent_empty(data) if from_api else []
         super().__init__(data, *args, **kwargs)
 
     def is_valid(self) -> bool:
@@ -50,6 +49,18 @@ class StrictFilterSet(django_filters.FilterSet):
 
 
 EMPTY_VALUE = _("Enter a value, or leave the parameter out.")
+
+
+def parameters_sent_empty(data: object) -> list[str]:
+    """The query parameters given at least once with an empty value (`?to=`), which the API refuses."""
+    return sorted(name for name in (data or {}) if "" in _values(data, name))
+
+
+def _values(data: object, name: str) -> list:
+    """Every value of a parameter, from a QueryDict (repeated parameters) or a plain dict."""
+    return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+
+
 # Shapes of the codes the CodeFilters take (before their normalisation: any case, surrounding blanks).
 ALPHA3 = r"^\s*[A-Za-z]{3}\s*$"
 SLUG = r"^\s*[-A-Za-z0-9_]+\s*$"

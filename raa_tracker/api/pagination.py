@@ -34,10 +34,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "string", "pattern": "^([0-9]{1,9}|last)$"}
                 parameter["description"] = "A page number (1, 2, …) or `last`."
-            elif parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
-                parameter["description"] = f"Results per page, 1 or more (more than {self.max_page_size} is capped)."
-        return parameters
+        return _document_page_size(parameters, self.page_size_query_param, self.max_page_size)
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         response = super().get_paginated_response_schema(schema)
@@ -71,8 +68,13 @@ class EventCursorPagination(pagination.CursorPagination):
     def get_schema_operation_parameters(self, view: object) -> list[dict]:
         """`page_size` as get_page_size parses it; `cursor` is opaque (the `next` and `previous` links)."""
         parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1}
-                parameter["description"] = f"Results per page, 1 or more (more than {self.max_page_size} is capped)."
-        return parameters
+        return _document_page_size(parameters, self.page_size_query_param, self.max_page_size)
+
+
+def _document_page_size(parameters: list[dict], name: str, maximum: int) -> list[dict]:
+    """`page_size` as get_page_size parses it, shared by both paginations."""
+    for parameter in parameters:
+        if parameter["name"] == name:
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+            parameter["description"] = f"Results per page, 1 or more (more than {maximum} is capped)."
+    return parameters

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from .concurrency import ConcurrencyMixin
+from .concurrency import CONDITION_PATTERN, ConcurrencyMixin
 from .permissions import PolicyPermission
 from .problems import TITLES
 
@@ -76,10 +76,6 @@ ETAG = {
     "description": "The version of the record; send it back as If-Match (writes) or If-None-Match (reads).",
     "schema": {"type": "string", "pattern": '^(W/)?"[\\x21\\x23-\\x7e]*"$'},
 }
-# `*` or a list of entity tags (RFC 9110 §13.1.1, §8.8.3); empty list elements between commas are allowed.
-_TAG = '(W/)?"[\\x21\\x23-\\x7e\\x80-\\xff]*"'
-_WS = "[ \\t]*"
-CONDITION_PATTERN = f"^({_WS}\\*{_WS}|{_WS}(,{_WS})*{_TAG}({_WS},({_WS},)*{_WS}{_TAG})*({_WS},)*{_WS})$"
 IF_MATCH = {
     "name": "If-Match",
     "in": "header",
@@ -159,13 +155,11 @@ def add_problem_responses(result: dict[str, Any], generator: object, request: ob
         for method, operation in list(operations.items()):
             if method not in METHODS - {"head", "options"}:
                 continue
-            codes = list(COMMON)
-            if method in WRITES or (method == "get" and not detail):
-                codes.append(400)  # invalid body, or invalid filter and page parameters
+            codes = list(COMMON)  # 400 included: bodies, filters, pages, `format` and conditional headers
             if method in WRITES:
                 codes += [409, 415]
             if conditional:
-                codes += [400, 412] + ([304] if method == "get" else [])
+                codes += [412] + ([304] if method == "get" else [])
             _constrain_query(operation)
             responses = operation.setdefault("responses", {})
             for code in sorted(set(codes)):

@@ -31,7 +31,7 @@ from notifications.signing import verify
 from notifications.sweep import run_sweep
 from raa_tracker import celery_app
 from tests.conftest import need_service
-from tests.processes import stop
+from tests.processes import free_port, stop
 
 from .receiver import webhook_receiver
 
@@ -240,12 +240,6 @@ def test_worker_killed_mid_delivery_is_delivered_once_by_a_new_worker(
     print(f"SIGKILL: requests {len(ids)}, distinct notices {len(set(ids))}, lost 0")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def private_redis(port: int) -> Iterator[subprocess.Popen]:
     server = shutil.which("redis-server")
@@ -274,7 +268,7 @@ def _use_broker(url: str) -> None:
 def test_redis_down_while_statuses_change_then_every_notice_once(
     real_services: None, mail_dir: Path, analyst: object, official_jp: object
 ) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     previous = celery_app.conf.broker_url
     _use_broker(url)
