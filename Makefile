@@ -53,6 +53,7 @@ run: seed
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 test: lint $(ENV_FILE)
 	$(BIN)/python manage.py makemigrations --check --dry-run

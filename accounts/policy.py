@@ -9,18 +9,25 @@ Roles (DOMAIN.md, issue #2):
 - administrators (superusers) may do everything, including corrections.
 
 Status events are never changed or deleted by anyone: they are corrected.
+
+The rules for the negotiation records live beside their models (negotiations/policy.py) and are registered
+here with `rule_for`; this module is still the one entry point (`can`, `require`) that every caller asks.
 """
 
 import functools
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from parties.models import State
 
 
 class Role(models.TextChoices):
@@ -39,13 +46,13 @@ class Action(models.TextChoices):
     CORRECT = "correct", gettext_lazy("correct")  # mend a wrong status entry
 
 
-def _user_or_anonymous(user: object) -> object:
-    return user if user is not None else AnonymousUser()
+# Who asks: a signed-in user, Django's anonymous user (a request's), or None (the application itself, which the
+# services never check, and callers outside a request).
+Reader = User | AnonymousUser | None
 
 
-def role_of(user: object) -> Role:
-    user = _user_or_anonymous(user)
-    if not user.is_authenticated or not user.is_active:
+def role_of(user: Reader) -> Role:
+    if not isinstance(user, User) or not user.is_active:
         return Role.ANONYMOUS
     if user.is_superuser:
         return Role.ADMINISTRATOR
@@ -54,56 +61,38 @@ def role_of(user: object) -> Role:
     return Role.ANALYST
 
 
-def party_codes_of(user: object) -> frozenset[str]:
+def party_codes_of(user: Reader) -> frozenset[str]:
     """The alpha-3 codes of the states a user acts for, cached on the user object for the request."""
-    user = _user_or_anonymous(user)
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return frozenset()
-    cached = getattr(user, "_party_codes", None)
+    cached: frozenset[str] | None = getattr(user, "_party_codes", None)
     if cached is None:
-        from parties.models import State
-
         cached = frozenset(State.objects.filter(officials__user=user).values_list("alpha3", flat=True))
-        user._party_codes = cached
+        user._party_codes = cached  # type: ignore[attr-defined]  # a per-request memo on the user object
     return cached
 
 
-def agreement_party_codes(obj: models.Model) -> frozenset[str]:
-    """The parties of the agreement an object belongs to (or the agreement itself)."""
-    from negotiations.models import Agreement
-
-    agreement = obj if isinstance(obj, Agreement) else getattr(obj, "agreement", None)
-    if agreement is None or agreement.pk is None:
-        return frozenset()
-    return frozenset(agreement.participations.values_list("state__alpha3", flat=True))
+# A rule for the objects of one model, registered by the app that defines the model (negotiations registers
+# its own in NegotiationsConfig.ready()), so this module never imports an app above it. It is asked only for
+# officials and administrators acting on a model (with the object, or None when creating); reading, anonymous
+# visitors and analysts are decided in can() itself.
+ObjectRule = Callable[[User, Role, Action, type[models.Model], models.Model | None], bool]
+_rules: dict[type[models.Model], ObjectRule] = {}
 
 
-def _source_is_theirs(user: object, source: models.Model) -> bool:
-    """An official may change a source only when every agreement citing it is theirs (or nothing cites it yet
-    and they added it): evidence for another state's agreement is not theirs to alter."""
-    from negotiations.models import Agreement
+def rule_for(*model_classes: type[models.Model]) -> Callable[[ObjectRule], ObjectRule]:
+    """Register the rule that decides what officials and administrators may do with these models."""
 
-    citing = (
-        Agreement.objects.filter(
-            models.Q(events__source=source)
-            | models.Q(rounds__source=source)
-            | models.Q(milestones__source=source)
-            | models.Q(participations__source=source)
-        )
-        .distinct()
-        .prefetch_related("participations__state")
-    )
-    mine = party_codes_of(user)
-    agreements = list(citing)
-    if not agreements:
-        return source.created_by_id == user.pk
-    return all(mine & {p.state.alpha3 for p in agreement.participations.all()} for agreement in agreements)
+    def register(rule: ObjectRule) -> ObjectRule:
+        for model in model_classes:
+            _rules[model] = rule
+        return rule
+
+    return register
 
 
-def can(user: object, action: Action, obj: models.Model | type[models.Model]) -> bool:
+def can(user: Reader, action: Action, obj: models.Model | type[models.Model]) -> bool:
     """Whether `user` may take `action` on `obj` (an instance, or a model class for creating)."""
-    from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, Source, StatusEvent
-
     role = role_of(user)
     model = obj if isinstance(obj, type) else type(obj)
     instance = None if isinstance(obj, type) else obj
@@ -112,53 +101,49 @@ def can(user: object, action: Action, obj: models.Model | type[models.Model]) ->
         return role != Role.ANONYMOUS or settings.PUBLIC_READ
     if role in (Role.ANONYMOUS, Role.ANALYST):
         return False
-    if model is StatusEvent and action in (Action.CHANGE, Action.DELETE):
-        return False
-    if role == Role.ADMINISTRATOR:
-        return True
-    # Officials from here on.
-    if action == Action.CORRECT:
-        return False
-    if model is Source:
-        if action == Action.CREATE:
-            return True
-        return instance is not None and _source_is_theirs(user, instance)
-    if model is Agreement and action == Action.DELETE:
-        return False
-    if model in (Agreement, Participation, NegotiationRound, Milestone, StatusEvent):
-        if instance is None:
-            return action == Action.CREATE  # the parties are checked when the object is saved
-        return bool(party_codes_of(user) & agreement_party_codes(instance))
-    return False  # states, groupings, agreement types: administrators only
+    rule = _rules.get(model)
+    if rule is None:
+        return role == Role.ADMINISTRATOR  # states, groupings, agreement types, users: administrators only
+    assert isinstance(user, User)  # an official or administrator is a signed-in user
+    return rule(user, role, action, model, instance)
 
 
-def require(user: object, action: Action, obj: models.Model | type[models.Model]) -> None:
-    """Raise PermissionDenied with a plain explanation unless `can()` allows it."""
+def refusal(user: Reader, action: Action, obj: models.Model | type[models.Model]) -> str | None:
+    """Why `can()` refuses, in plain words for the person refused; None when it allows."""
     if can(user, action, obj):
-        return
+        return None
     role = role_of(user)
     if role == Role.ANONYMOUS and action == Action.VIEW:
-        raise PermissionDenied(_("Sign in to read the record."))
+        return _("Sign in to read the record.")
     if role == Role.OFFICIAL and action != Action.CORRECT:
-        raise PermissionDenied(
-            _("You act for %(states)s, which is not a party to this agreement.")
-            % {"states": ", ".join(sorted(party_codes_of(user)))}
-        )
-    raise PermissionDenied(_("Your account may not %(action)s this record.") % {"action": action.label})
+        return _("You act for %(states)s, which is not a party to this agreement.") % {
+            "states": ", ".join(sorted(party_codes_of(user)))
+        }
+    return _("Your account may not %(action)s this record.") % {"action": action.label}
 
 
-def require_party_among(user: object, party_codes: Iterable[str]) -> None:
+def require(user: Reader, action: Action, obj: models.Model | type[models.Model]) -> None:
+    """Raise PermissionDenied with the explanation of `refusal()` unless `can()` allows it."""
+    reason = refusal(user, action, obj)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def require_party_among(user: Reader, party_codes: Iterable[str]) -> None:
     """An official creating an agreement must include one of their own states."""
     if role_of(user) == Role.OFFICIAL and not party_codes_of(user) & set(party_codes):
         raise PermissionDenied(_("An agreement you create must include one of the states you act for."))
 
 
-def readable_page(model: type[models.Model]) -> Callable[[Callable], Callable]:
+View = Callable[..., HttpResponse]
+
+
+def readable_page(model: type[models.Model]) -> Callable[[View], View]:
     """Dashboard pages of `model` send a reader who may not view it (PUBLIC_READ false) to the sign-in page."""
 
-    def decorate(view: Callable) -> Callable:
+    def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: object, *args: object, **kwargs: object) -> object:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not can(request.user, Action.VIEW, model):
                 return redirect_to_login(request.get_full_path())
             return view(request, *args, **kwargs)

@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from negotiations.choices import DatePrecision, Status
-from negotiations.lifecycle import FINAL
+from negotiations.lifecycle import CLOSED
 from negotiations.models import Agreement
 from negotiations.selectors import counting_events
 
@@ -39,7 +39,6 @@ PHASES = [
     ("talks", "signed"),
     ("talks", "in_force"),
 ]
-CLOSED = FINAL | {Status.IN_FORCE}
 MINIMUM_COMPARABLES = 2
 
 

@@ -1,4 +1,4 @@
-"""Dashboard pages of the analysis: thin views over analysis.counts and analysis.charts."""
+"""Dashboard pages of the analysis: thin views over analysis.counts and analysis.charts.status."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,7 +7,7 @@ from accounts import policy
 from negotiations.models import Agreement
 from record_cache.cache import cached
 
-from . import charts
+from .charts.status import status_chart
 from .counts import status_counts_over_time
 from .forms import StatusCountsForm
 
@@ -25,5 +25,5 @@ def trends(request: HttpRequest) -> HttpResponse:
             [start.isoformat(), end.isoformat(), interval],
             lambda: status_counts_over_time(start, end, interval),
         )
-        context |= {"chart": charts.status_chart(periods, interval), "start": start, "end": end, "interval": interval}
+        context |= {"chart": status_chart(periods, interval), "start": start, "end": end, "interval": interval}
     return render(request, "analysis/trends.html", context, status=200 if valid else 400)

@@ -8,9 +8,11 @@ through `services.agreement_transition`, which replays the event log with
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from raa_tracker.errors import ConflictError
 
 from .choices import Status
 
@@ -23,9 +25,14 @@ FORWARD = [
     Status.IN_FORCE,
     Status.TERMINATED,
 ]
-SUSPENDABLE = {Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE, Status.IN_FORCE}
-BEFORE_SIGNATURE = {Status.PROPOSED, Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE}
-FINAL = {Status.ABANDONED, Status.TERMINATED}
+# The groupings of statuses that the rest of the code asks about, defined here only.
+SUSPENDABLE = frozenset({Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE, Status.IN_FORCE})
+BEFORE_SIGNATURE = frozenset({Status.PROPOSED, Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE})
+FINAL = frozenset({Status.ABANDONED, Status.TERMINATED})
+# Still being negotiated (suspended talks included): the overview's "in progress".
+IN_PROGRESS = BEFORE_SIGNATURE | {Status.SUSPENDED}
+# No further step is expected of the negotiation: its phases are all measured (analysis' durations).
+CLOSED = FINAL | {Status.IN_FORCE}
 
 
 @dataclass(frozen=True)
@@ -86,9 +93,11 @@ def replay(steps: Iterable[Step]) -> Position:
     return position
 
 
-class TransitionRefused(ValidationError):
+class TransitionRefused(ConflictError):
     """A status move the lifecycle does not allow. Carries what the caller needs to explain it:
     the status at that point, the move attempted, and the moves that were allowed."""
+
+    problem_type = "transition-refused"
 
     def __init__(
         self,
@@ -104,6 +113,18 @@ class TransitionRefused(ValidationError):
         self.effective_on = effective_on
         self.reason = reason or self.describe()
         super().__init__({"status": [self.reason]}, code="transition_refused")
+
+    @property
+    def detail(self) -> str:
+        return self.reason
+
+    def problem_members(self) -> dict[str, Any]:
+        return {
+            "current_status": self.current.value if self.current else None,
+            "attempted_status": self.attempted.value,
+            "allowed_next": [s.value for s in self.allowed],
+            "errors": {"status": [self.reason]},
+        }
 
     def describe(self) -> str:
         allowed = ", ".join(s.value for s in self.allowed) or _("none (final status)")

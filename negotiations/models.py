@@ -348,6 +348,10 @@ class StatusEvent(models.Model):
         verbose_name=_("corrects"),
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    # The event is also the outbox of what it causes elsewhere (notices to watchers): the app that acts on it
+    # claims it by setting this, once (a conditional update), so a change is announced exactly once however
+    # many workers and sweeps look. Null: not acted on yet.
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["effective_on", "id"]
@@ -373,6 +377,8 @@ class StatusEvent(models.Model):
             models.Index(fields=["-effective_on", "-id"], name="event_recent_idx"),
             # Recent changes on the overview and the events API's cursor pages (newest recorded first).
             models.Index(fields=["-recorded_at", "-id"], name="event_recorded_idx"),
+            # The sweep's outbox query: events not processed yet, oldest first (few rows, so a partial index).
+            models.Index(fields=["id"], condition=models.Q(processed_at__isnull=True), name="event_unprocessed_idx"),
         ]
 
     def __str__(self) -> str:

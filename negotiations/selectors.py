@@ -9,10 +9,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from parties.models import State
 
+from . import lifecycle
 from .choices import MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
-
-IN_PROGRESS = [Status.PROPOSED, Status.TALKS_AGREED, Status.NEGOTIATING, Status.AGREED_IN_PRINCIPLE, Status.SUSPENDED]
 
 
 def agreements_with_parties() -> QuerySet[Agreement]:
@@ -75,7 +74,7 @@ def milestones_overdue(today: datetime.date) -> QuerySet[Milestone]:
 
 def negotiations_in_progress() -> QuerySet[Agreement]:
     """Open negotiations, longest running first (`started_on` is kept by the lifecycle service)."""
-    return agreements_with_parties().filter(status__in=IN_PROGRESS).order_by("started_on", "title")
+    return agreements_with_parties().filter(status__in=lifecycle.IN_PROGRESS).order_by("started_on", "title")
 
 
 def overview(today: datetime.date, rows: int) -> dict[str, object]:
@@ -194,3 +193,10 @@ def _search_postgres(query: str) -> dict[str, list]:
         "milestones": ranked(Milestone.objects.select_related("agreement"), "title", "note"),
         "sources": ranked(Source.objects.all(), "title", "publisher"),
     }
+
+
+def signed_and_due(today: datetime.date) -> QuerySet[Agreement]:
+    """Signed agreements whose scheduled entry into force has come, oldest date first (a partial index)."""
+    return Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today).order_by(
+        "entry_into_force_scheduled_on", "id"
+    )

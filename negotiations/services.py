@@ -17,10 +17,14 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import Action
 from parties.models import State
+from raa_tracker.celery import queue_after_commit
 
 from . import lifecycle, selectors
 from .choices import DatePrecision, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+
+# The task, by name, that acts on a new status event (notifications announces it to the watchers).
+STATUS_EVENT_TASK = "notifications.status_event"
 
 
 def _check(actor: object, action: Action, obj: object) -> None:
@@ -186,10 +190,9 @@ def agreement_transition(
         locked.status_since = since
         locked.started_on = started
         locked.save(update_fields=["status", "status_since", "started_on", "updated_at"])
-        # The notices this change causes are written in the same transaction (an outbox) and sent after commit.
-        from notifications.services import outbox_status_change
-
-        outbox_status_change(event)
+        # The event row is the outbox: whatever the change causes elsewhere (notices to watchers) is done by
+        # the app that claims the event, nudged here once the change is committed, or found by its sweep.
+        queue_after_commit(STATUS_EVENT_TASK, event.pk)
     agreement.status, agreement.status_since, agreement.started_on, agreement.updated_at = (
         locked.status,
         locked.status_since,
@@ -326,3 +329,24 @@ def source_find_or_record(*, actor: object, url: str = "", **fields: object) -> 
         if existing is not None:
             return existing
     return source_record(actor=actor, url=url, **fields)
+
+
+def agreements_enter_into_force(*, today: datetime.date) -> int:
+    """Signed agreements whose scheduled entry into force has come move to in force, each with its event.
+
+    Run by beat (negotiations.tasks.enter_into_force); safe to run twice or at once in two places, since
+    agreement_transition locks the row and refuses the second move."""
+    moved = 0
+    for agreement in selectors.signed_and_due(today):
+        try:
+            agreement_transition(
+                actor=None,
+                agreement=agreement,
+                status=Status.IN_FORCE,
+                effective_on=agreement.entry_into_force_scheduled_on,
+                note="Entered into force on the date fixed by the exchange of notes (recorded automatically).",
+            )
+            moved += 1
+        except lifecycle.TransitionRefused:
+            pass  # another run moved it first, or the record changed meanwhile
+    return moved

@@ -22,18 +22,16 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import Action
-from analysis import charts
-from analysis import durations as analysis
+from parties.models import State
 from raa_tracker.versions import StaleVersion, check_version, version_of
 from record_cache.cache import cached
 
-from . import selectors, services
+from . import lifecycle, pages, selectors, services
 from .choices import Status
 from .filtersets import AgreementFilterSet
 from .forms import MilestoneForm, RoundForm, SourceForm, StatusChangeForm
 from .lifecycle import TransitionRefused
 from .models import Agreement, Milestone, NegotiationRound
-from .timeline import build_timeline
 
 PAGE_SIZE = 25
 OVERVIEW_ROWS = 15
@@ -61,7 +59,7 @@ def _overview(today: datetime.date) -> dict[str, object]:
     return figures | {
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
         "unrecorded": counts.get(None, 0),
-        "in_progress_total": sum(counts.get(status.value, 0) for status in selectors.IN_PROGRESS),
+        "in_progress_total": sum(counts.get(status.value, 0) for status in lifecycle.IN_PROGRESS),
         "rows": OVERVIEW_ROWS,
         "today": today,
     }
@@ -131,17 +129,33 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "page": page,
         "agreement": agreement,
-        "timeline": build_timeline(
-            page.history, page.rounds, page.milestones, today, status_label=lambda e: e.get_status_display()
-        ),
         "today": today,
         "can_transition": policy.can(user, Action.TRANSITION, agreement),
         "can_change": can_change,
         "watching": user.is_authenticated and agreement.watches.filter(user=user).exists(),
     }
-    context["comparison"] = comparison = analysis.compare(agreement, today)
-    context["gantt"] = charts.gantt(comparison, today)
+    context |= pages.sections_context(pages.AGREEMENT_SECTIONS, page, today)
     return render(request, "negotiations/agreement_detail.html", context)
+
+
+@policy.readable_page(State)
+def state_detail(request: HttpRequest, alpha3: str) -> HttpResponse:
+    """A state's agreements by status, and what other apps show of it (analysis: its network of partners)."""
+    state = get_object_or_404(State, alpha3=alpha3.upper())
+    agreements = list(selectors.state_agreements(state))
+    by_status = []
+    for status in Status:
+        rows = [a for a in agreements if a.status == status]
+        if rows:
+            by_status.append((status, rows))
+    context = {
+        "state": state,
+        "by_status": by_status,
+        "unrecorded": [a for a in agreements if not a.status],
+        "agreement_count": len(agreements),
+    }
+    context |= pages.sections_context(pages.STATE_SECTIONS, state, agreements)
+    return render(request, "negotiations/state_detail.html", context)
 
 
 def _agreement_for(request: HttpRequest, slug: str, action: Action) -> Agreement:

@@ -1,5 +1,6 @@
 """Writes of the notifications app: watches, webhook endpoints, the outbox, and private calendar URLs."""
 
+import datetime
 import hashlib
 import logging
 import secrets
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from negotiations.models import Agreement, Participation, StatusEvent
@@ -43,8 +45,12 @@ class Watcher:
             self.status_changes = watch.status_changes
 
 
-def watchers_for(agreement_ids: Iterable[int]) -> dict[int, dict[int, Watcher]]:
-    """agreement id → user id → Watcher, from watches of the agreement, of one of its parties, or of everything."""
+def watchers_for(
+    agreement_ids: Iterable[int], *, watching_since: datetime.datetime | None = None
+) -> dict[int, dict[int, Watcher]]:
+    """agreement id → user id → Watcher, from watches of the agreement, of one of its parties, or of everything
+    (with `watching_since`, only watches that existed then: a change is told to those who watched when it was
+    recorded, however late it is announced)."""
     agreement_ids = list(agreement_ids)
     result: dict[int, dict[int, Watcher]] = {agreement_id: {} for agreement_id in agreement_ids}
     if not agreement_ids:
@@ -59,6 +65,8 @@ def watchers_for(agreement_ids: Iterable[int]) -> dict[int, dict[int, Watcher]]:
         .filter(user__is_active=True)
         .prefetch_related("webhooks")
     )
+    if watching_since is not None:
+        watches = watches.filter(created_at__lte=watching_since)
     for watch in watches:
         if watch.everything:
             covered = agreement_ids
@@ -126,20 +134,32 @@ def enqueue(notification_ids: Iterable[int]) -> int:
     return queued
 
 
-def outbox_status_change(event: StatusEvent) -> list[int]:
-    """Write, in the caller's transaction, the notices that a status change causes (the outbox)."""
-    if not event.status:
-        return []
-    watchers = watchers_for([event.agreement_id])[event.agreement_id]
-    rows = []
-    for watcher in watchers.values():
-        if watcher.status_changes == StatusChangeDelivery.OFF:
-            continue
-        digest = watcher.status_changes == StatusChangeDelivery.DIGEST
-        rows += notification_rows(
-            watcher, f"event:{event.pk}:{watcher.user_id}", Kind.STATUS_CHANGED, digest=digest, event=event
-        )
-    return store_and_enqueue(rows)
+def status_event_announce(*, event_id: int) -> list[int]:
+    """Claim one status event from negotiations' outbox and write, in the same transaction, the notices it
+    causes to its agreement's watchers; they are queued after commit. The claim is a conditional update, so an
+    event is announced once however many tasks and sweeps try; a worker that dies before committing leaves
+    the event unclaimed for the next sweep. Returns the ids of the notices queued."""
+    with transaction.atomic():
+        if StatusEvent.objects.filter(pk=event_id, processed_at=None).update(processed_at=timezone.now()) != 1:
+            return []
+        event = StatusEvent.objects.only("pk", "agreement_id", "status", "recorded_at").get(pk=event_id)
+        if not event.status:  # a retraction announces nothing
+            return []
+        rows = []
+        watchers = watchers_for([event.agreement_id], watching_since=event.recorded_at)[event.agreement_id]
+        for watcher in watchers.values():
+            if watcher.status_changes == StatusChangeDelivery.OFF:
+                continue
+            digest = watcher.status_changes == StatusChangeDelivery.DIGEST
+            rows += notification_rows(
+                watcher, f"event:{event.pk}:{watcher.user_id}", Kind.STATUS_CHANGED, digest=digest, event=event
+            )
+        return store_and_enqueue(rows)
+
+
+def unannounced_status_events(limit: int) -> list[int]:
+    """The ids of status events no one has claimed yet, oldest first (the sweep announces them)."""
+    return list(StatusEvent.objects.filter(processed_at=None).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def watch_set(

@@ -1,8 +1,8 @@
 """The sweep: what is due now becomes notifications, and what is pending is (re)sent.
 
 Deadlines live in the database and are polled every minute; nothing is scheduled far ahead as a Celery ETA.
-Every step is safe to run twice or at the same time as another sweep: agreements are moved under a row lock
-by the lifecycle service, and notifications are unique by key.
+Every step is safe to run twice or at the same time as another sweep: status events are claimed with a
+conditional update, and notifications are unique by key.
 """
 
 import datetime
@@ -11,17 +11,21 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from negotiations.choices import Status
-from negotiations.lifecycle import TransitionRefused
-from negotiations.models import Agreement, Milestone
-from negotiations.services import agreement_transition
+from negotiations.models import Milestone
 
 from .choices import Channel, Kind, NotificationState
 from .models import Notification
-from .services import MAX_LEAD_DAYS, enqueue, notification_rows, store_and_enqueue, watchers_for
+from .services import (
+    MAX_LEAD_DAYS,
+    enqueue,
+    notification_rows,
+    status_event_announce,
+    store_and_enqueue,
+    unannounced_status_events,
+    watchers_for,
+)
 
 log = logging.getLogger(__name__)
 OVERDUE_CATCH_UP_DAYS = 7  # an overdue reminder missed during an outage is still sent within a week
@@ -30,7 +34,7 @@ BATCH = 1000
 
 @dataclass
 class SweepReport:
-    entered_into_force: int = 0
+    status_changes: int = 0
     reminders: int = 0
     reclaimed: int = 0
     queued: int = 0
@@ -40,7 +44,11 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = SweepReport()
-    report.entered_into_force = _entries_into_force(today)
+    # Status events whose nudge was lost (broker down, worker killed) are announced here.
+    unannounced = unannounced_status_events(BATCH)
+    for event_id in unannounced:
+        status_event_announce(event_id=event_id)
+    report.status_changes = len(unannounced)
     report.reminders = _milestone_reminders(today)
     report.reclaimed = Notification.objects.filter(
         state=NotificationState.SENDING,
@@ -62,31 +70,6 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
     else:
         report.queued = enqueue(due)
     return report
-
-
-def signed_and_due(today: datetime.date) -> QuerySet[Agreement]:
-    """Signed agreements whose scheduled entry into force has come, oldest date first (a partial index)."""
-    return Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today).order_by(
-        "entry_into_force_scheduled_on", "id"
-    )
-
-
-def _entries_into_force(today: datetime.date) -> int:
-    """Signed agreements whose scheduled entry into force has come move to in force, with an event."""
-    moved = 0
-    for agreement in signed_and_due(today):
-        try:
-            agreement_transition(
-                actor=None,
-                agreement=agreement,
-                status=Status.IN_FORCE,
-                effective_on=agreement.entry_into_force_scheduled_on,
-                note="Entered into force on the date fixed by the exchange of notes (recorded by the reminder sweep).",
-            )
-            moved += 1
-        except TransitionRefused:
-            pass  # another sweep moved it first, or the record changed meanwhile
-    return moved
 
 
 def _milestone_reminders(today: datetime.date) -> int:

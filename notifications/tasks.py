@@ -12,6 +12,7 @@ from django.db import connection
 from raa_tracker.cache import CacheUnavailable, breaker_for, warn_once_per_interval
 
 from .delivery import deliver
+from .services import status_event_announce
 from .sweep import run_digest, run_sweep
 
 SWEEP_LOCK = "notifications-sweep-lock"
@@ -80,6 +81,12 @@ class QueuedFromRequests(Task):
             # otherwise waits one short cache timeout, not the broker's longer ones and their retries.
             cache.has_key(REDIS_PROBE_KEY)
         return super().apply_async(*args, **kwargs)
+
+
+@shared_task(name="notifications.status_event", ignore_result=True, base=QueuedFromRequests)
+def announce_status_event(event_id: int) -> int:
+    """Queued by negotiations (by this name) after a status change commits; the sweep announces what it misses."""
+    return len(status_event_announce(event_id=event_id))
 
 
 @shared_task(name="notifications.deliver", ignore_result=True, base=QueuedFromRequests)

@@ -4,6 +4,7 @@ import logging
 import os
 
 from celery import Celery
+from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raa_tracker.settings")
 
@@ -12,6 +13,26 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 HEARTBEAT_KEY = "worker-heartbeat"
+log = logging.getLogger(__name__)
+
+
+def queue_after_commit(task_name: str, *args: int) -> None:
+    """Queue the task of this name once the current transaction commits: how a lower app nudges a higher one
+    that it may not import (negotiations tells notifications of a new status event). Queueing is only a nudge:
+    with the broker down, or that app not installed, nothing is lost, since the higher app's periodic sweep
+    finds the work in the database."""
+    transaction.on_commit(lambda: _queue(task_name, args))
+
+
+def _queue(task_name: str, args: tuple[int, ...]) -> None:
+    task = app.tasks.get(task_name)
+    if task is None:
+        log.warning("no task %s is registered; its periodic sweep will do the work", task_name)
+        return
+    try:
+        task.apply_async(args)
+    except Exception as error:  # noqa: BLE001 - any broker failure; the periodic sweep does the work
+        log.warning("could not queue %s%s (%s); its periodic sweep will do the work", task_name, args, error)
 
 
 @app.task(name="raa_tracker.heartbeat", ignore_result=True)

@@ -19,7 +19,6 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # the embedded defaults' files: SQLite database, broker queue, mail, static files
-(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 
@@ -128,6 +127,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 PUBLIC_READ = env_bool("PUBLIC_READ", True)
 
 INSTALLED_APPS = [
+    "raa_tracker",  # its AppConfig makes the embedded defaults' folders at start-up
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "notifications",
     "record_cache",
     "analysis",
+    "transfer",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -259,7 +261,8 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in {"redis", "rediss"}:
 # for CACHE_RETRY_SECONDS: the app goes on without it (raa_tracker.cache; README "When Redis is down").
 CACHE_TIMEOUT_MS = env_int("CACHE_TIMEOUT_MS", 250, minimum=10)
 CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5, minimum=1)
-CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
+# The embedded broker's folders (no REDIS_URL); the test suite points its own at another (pyproject.toml).
+CELERY_BROKER_DIR = BASE_DIR / env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))
 # Redis redelivers an unacknowledged task after this many seconds; retries are always scheduled well below it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
 if REDIS_URL:
@@ -279,8 +282,6 @@ else:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
-    for folder in ("queue", "control"):
-        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With the broker down a request gives up queueing quickly; the outbox row stays pending for the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -307,6 +308,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "raa_tracker.heartbeat", "schedule": 60.0},
+    "enter-into-force": {"task": "negotiations.enter_into_force", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
     "sweep": {"task": "notifications.sweep", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
     "digest": {"task": "notifications.digest", "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR)},
 }
@@ -333,7 +335,7 @@ REST_FRAMEWORK = {
         "accounts.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["raa_tracker.api.permissions.PolicyPermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.PolicyPermission"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "raa_tracker.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -341,8 +343,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "raa_tracker.api.export.FormatNegotiation",
     "DEFAULT_THROTTLE_CLASSES": [
-        "raa_tracker.api.throttling.AnonymousRateThrottle",
-        "raa_tracker.api.throttling.UserOrTokenRateThrottle",
+        "accounts.api.throttling.AnonymousRateThrottle",
+        "accounts.api.throttling.UserOrTokenRateThrottle",
     ],
     "EXCEPTION_HANDLER": "raa_tracker.api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

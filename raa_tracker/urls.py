@@ -13,7 +13,6 @@ from raa_tracker.middleware import database_unavailable, is_database_outage
 urlpatterns = [
     *([path("bench/", include("bench.baselines"))] if settings.BENCH_BASELINES else []),
     path("", include("negotiations.urls")),
-    path("", include("parties.urls")),
     path("", include("notifications.urls")),
     path("", include("analysis.urls")),
     path("accounts/", include("accounts.urls")),

@@ -18,8 +18,8 @@ from negotiations import selectors
 from negotiations.api.listing import agreement_rows, participation_rows
 from negotiations.filtersets import AgreementFilterSet, MilestoneFilterSet
 from negotiations.models import Agreement, Milestone, StatusEvent
+from negotiations.selectors import signed_and_due
 from notifications.models import Notification, Watch
-from notifications.sweep import signed_and_due
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 6, 1)

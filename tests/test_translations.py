@@ -72,7 +72,7 @@ def test_no_string_is_missing_from_the_catalogue(tmp_path: Path) -> None:
     from django.conf import settings
 
     local_apps = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
-    for name in ["manage.py", "raa_tracker", "templates", *local_apps]:
+    for name in dict.fromkeys(["manage.py", "raa_tracker", "templates", *local_apps]):
         source = ROOT / name
         target = tmp_path / name
         if source.is_dir():

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
-from raa_tracker.celery import HEARTBEAT_KEY, heartbeat
+from raa_tracker.celery import HEARTBEAT_KEY, app, heartbeat
 from tests.conftest import need_service
 from tests.processes import stop
 
@@ -33,6 +33,8 @@ def broker_available() -> None:
 
 @pytest.fixture
 def worker(broker_available: None) -> subprocess.Popen:
+    # Tasks that earlier tests queued after their commits would run first (one a second on the file system).
+    app.control.purge()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -1,26 +1,15 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.permissions import OwnRecordsOnly
 from accounts.models import ApiToken, TokenScope
 from accounts.services import token_create, token_revoke
 from raa_tracker.api.concurrency import ConcurrencyMixin
-from raa_tracker.api.permissions import token_scope_allows
 
 from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
-
-
-class OwnTokensOnly(permissions.BasePermission):
-    """Every signed-in user manages their own tokens; a read-only token cannot create or revoke any."""
-
-    message = "This token is read-only; it cannot create or revoke tokens."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        return request.method in permissions.SAFE_METHODS or token_scope_allows(request)
 
 
 @extend_schema_view(
@@ -40,7 +29,7 @@ class ApiTokenViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ApiTokenSerializer
-    permission_classes = [OwnTokensOnly]
+    permission_classes = [OwnRecordsOnly]
     filter_backends: list = []
     lookup_value_regex = "[0-9]{1,18}"
 

@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -11,8 +10,6 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from accounts.policy import Action
-from analysis import durations as analysis
-from analysis.representation import represent_comparison, represent_durations
 from negotiations import selectors, services
 from negotiations.filtersets import (
     AgreementFilterSet,
@@ -23,11 +20,11 @@ from negotiations.filtersets import (
     SourceFilterSet,
 )
 from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
-from raa_tracker.api.caching import CachedListMixin
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
 from raa_tracker.api.pagination import EventCursorPagination
+from record_cache.api import CachedListMixin
 
 from . import listing
 from .serializers import (
@@ -115,28 +112,6 @@ class AgreementViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewse
 
     def perform_destroy(self, instance: Agreement) -> None:
         services.record_delete(actor=self.request.user, obj=instance)
-
-    @extend_schema(
-        summary="How long each phase took (from the event log)",
-        description="Steps (talks, agreement in principle, signature, entry into force), the days between "
-        "them, and for an open negotiation the days since its talks began.",
-        responses={200: OpenApiResponse(description="Steps and phases.")},
-    )
-    @action(detail=True, methods=["get"])
-    def durations(self, request: Request, slug: str) -> Response:
-        agreement = self.get_object()
-        return Response(represent_durations(analysis.durations(agreement, timezone.localdate()), request))
-
-    @extend_schema(
-        summary="Comparable agreements and a forecast",
-        description="Agreements of the same type sharing a party, with their phase durations, and an estimate "
-        "of when the open agreement's next steps may come (median and range; not enough data below two).",
-        responses={200: OpenApiResponse(description="The agreement, its comparables and the forecast.")},
-    )
-    @action(detail=True, methods=["get"])
-    def comparables(self, request: Request, slug: str) -> Response:
-        agreement = self.get_object()
-        return Response(represent_comparison(analysis.compare(agreement, timezone.localdate()), request))
 
     @extend_schema(
         summary="Record a status change",

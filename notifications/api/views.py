@@ -1,14 +1,14 @@
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.permissions import OwnRecordsOnly
 from notifications import services
 from notifications.models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
 from raa_tracker.api.concurrency import ConcurrencyMixin
-from raa_tracker.api.permissions import token_scope_allows
 
 from .serializers import (
     DeliverySerializer,
@@ -16,17 +16,6 @@ from .serializers import (
     WebhookEndpointCreatedSerializer,
     WebhookEndpointSerializer,
 )
-
-
-class OwnRecordsOnly(permissions.BasePermission):
-    """Each signed-in user manages their own watches and webhooks; a read-only token cannot change them."""
-
-    message = "This token is read-only."
-
-    def has_permission(self, request: Request, view: object) -> bool:
-        if not request.user.is_authenticated:
-            return False
-        return request.method in permissions.SAFE_METHODS or token_scope_allows(request)
 
 
 class _OwnViewSet(

@@ -3,9 +3,9 @@
     {"type": "…/problems/validation-error", "title": "Invalid input", "status": 400,
      "detail": "…", "errors": {"field": ["message"]}}
 
-Django's ValidationError from a model or service becomes a 400 with field
-errors, a refused status move (TransitionRefused) a 409 that names the current
-status and the allowed next ones, PermissionDenied a 403.
+Django's ValidationError from a model or service becomes a 400 with field errors; a change refused by the
+record's state (raa_tracker.errors.ConflictError, such as a refused status move) a 409 whose members the
+error itself names (for a status move: the current status and the allowed next ones); PermissionDenied a 403.
 """
 
 from typing import Any
@@ -20,8 +20,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from negotiations.lifecycle import TransitionRefused
 from raa_tracker.api.renderers import ORJSONRenderer
+from raa_tracker.errors import ConflictError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/v1/problems/"
@@ -94,17 +94,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         # Errors are JSON problem documents whatever format the client asked for (?format=csv included).
         request.accepted_renderer = ORJSONRenderer()
         request.accepted_media_type = PROBLEM_CONTENT_TYPE
-    if isinstance(exc, TransitionRefused):
+    if isinstance(exc, ConflictError):
         set_rollback()
-        body = problem(
-            409,
-            exc.reason,
-            type_name="transition-refused",
-            current_status=exc.current.value if exc.current else None,
-            attempted_status=exc.attempted.value,
-            allowed_next=[s.value for s in exc.allowed],
-            errors={"status": [exc.reason]},
-        )
+        body = problem(409, exc.detail, type_name=exc.problem_type, **exc.problem_members())
         return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, ProtectedError | RestrictedError):
         set_rollback()

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from .concurrency import CONDITION_PATTERN, ConcurrencyMixin
-from .permissions import PolicyPermission
+from .permissions import PublicReadPermission
 from .problems import TITLES
 
 PROBLEM_SCHEMA = {
@@ -130,10 +130,10 @@ def _is_conditional(view: type | None) -> bool:
 
 
 def _reads_publicly(view: type | None) -> bool:
-    """PolicyPermission lets anonymous clients read when PUBLIC_READ is true; other permissions never do."""
+    """A PublicReadPermission lets anonymous clients read when PUBLIC_READ is true; other permissions never do."""
     if view is None or not settings.PUBLIC_READ:
         return False
-    return any(issubclass(permission, PolicyPermission) for permission in view.permission_classes)
+    return any(issubclass(permission, PublicReadPermission) for permission in view.permission_classes)
 
 
 def _path_parameters(operations: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,34 +3,24 @@
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView
 
-from accounts.api.views import ApiTokenViewSet
-from analysis.api import StatusCountsView
-from negotiations.api.views import (
-    AgreementTypeViewSet,
-    AgreementViewSet,
-    EventViewSet,
-    MilestoneViewSet,
-    RoundViewSet,
-    SourceViewSet,
-)
-from notifications.api.views import WatchViewSet, WebhookEndpointViewSet
-from parties.api.views import GroupingViewSet, StateViewSet
-
-router = DefaultRouter()
-router.include_format_suffixes = False
-router.register("states", StateViewSet, basename="state")
-router.register("groupings", GroupingViewSet, basename="grouping")
-router.register("agreement-types", AgreementTypeViewSet, basename="agreementtype")
-router.register("agreements", AgreementViewSet, basename="agreement")
-router.register("rounds", RoundViewSet, basename="negotiationround")
-router.register("milestones", MilestoneViewSet, basename="milestone")
-router.register("events", EventViewSet, basename="statusevent")
-router.register("sources", SourceViewSet, basename="source")
-router.register("tokens", ApiTokenViewSet, basename="token")
-router.register("watches", WatchViewSet, basename="watch")
-router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+# The API root lists each app's resources by URL name (the apps' api/urls.py, included below by module path,
+# so that this package imports no app).
+RESOURCES = {
+    "states": "state-list",
+    "groupings": "grouping-list",
+    "agreement-types": "agreementtype-list",
+    "agreements": "agreement-list",
+    "rounds": "negotiationround-list",
+    "milestones": "milestone-list",
+    "events": "statusevent-list",
+    "sources": "source-list",
+    "tokens": "token-list",
+    "watches": "watch-list",
+    "webhooks": "webhook-list",
+}
+APPS_WITH_AN_API = ["parties", "negotiations", "analysis", "accounts", "notifications"]
 
 app_name = "api"
 urlpatterns = [
@@ -44,6 +34,6 @@ urlpatterns = [
         ),
         name="redoc",
     ),
-    path("analysis/status-counts/", StatusCountsView.as_view(), name="analysis-status-counts"),
-    path("", include(router.urls)),
+    *[path("", include(f"{app}.api.urls")) for app in APPS_WITH_AN_API],
+    path("", APIRootView.as_view(api_root_dict=RESOURCES), name="api-root"),
 ]

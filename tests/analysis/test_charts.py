@@ -9,7 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from analysis import charts
+from analysis.charts import gantt
+from analysis.charts.status import status_chart
 from analysis.durations import Comparison, compare, durations
 from negotiations.models import Agreement
 
@@ -33,12 +34,12 @@ def _table(html: str, table_id: str) -> list[list[str]]:
 
 def test_the_gantt_puts_the_comparables_phases_on_one_axis() -> None:
     france_japan = Agreement.objects.get(slug="france-japan-raa")
-    gantt = charts.gantt(compare(france_japan, TODAY), TODAY)
-    labels = [row.label for row in gantt.rows]
+    chart = gantt.gantt(compare(france_japan, TODAY), TODAY)
+    labels = [row.label for row in chart.rows]
     assert labels == ["France–Japan", "Japan–Australia", "Japan–Philippines", "Japan–United Kingdom"]
-    assert gantt.rows[0].current and not gantt.rows[1].current
+    assert chart.rows[0].current and not chart.rows[1].current
 
-    uk = gantt.rows[3]
+    uk = chart.rows[3]
     assert [bar.css for bar in uk.bars] == ["phase-talks", "phase-agreed_in_principle", "phase-signed"]
     # One axis: widths are proportional to the days (219, 251, 277), and each bar starts where the last ended.
     per_day = uk.bars[0].width / 219
@@ -46,27 +47,27 @@ def test_the_gantt_puts_the_comparables_phases_on_one_axis() -> None:
     assert uk.bars[2].width == pytest.approx(277 * per_day, abs=0.2)
     assert uk.bars[1].x == pytest.approx(uk.bars[0].x + uk.bars[0].width, abs=0.2)
     # The Philippines went from talks straight to signature: two bars, no agreement in principle.
-    assert [bar.css for bar in gantt.rows[2].bars] == ["phase-talks", "phase-signed"]
+    assert [bar.css for bar in chart.rows[2].bars] == ["phase-talks", "phase-signed"]
     # Australia's talks began in July 2014, a month-precise date: its first dot is drawn as approximate.
-    assert "approximate" in gantt.rows[1].dots[0].css and "approximate" not in gantt.rows[1].dots[1].css
+    assert "approximate" in chart.rows[1].dots[0].css and "approximate" not in chart.rows[1].dots[1].css
 
     # France–Japan is open: its only bar runs from its talks to today, and the estimate lies on its row.
-    (ongoing,) = gantt.rows[0].bars
-    assert "ongoing" in ongoing.css and ongoing.x + ongoing.width == pytest.approx(gantt.today_x, abs=0.2)
-    mark = gantt.estimate
-    assert mark.estimate.step == "agreed_in_principle" and mark.y == gantt.rows[0].y
+    (ongoing,) = chart.rows[0].bars
+    assert "ongoing" in ongoing.css and ongoing.x + ongoing.width == pytest.approx(chart.today_x, abs=0.2)
+    mark = chart.estimate
+    assert mark.estimate.step == "agreed_in_principle" and mark.y == chart.rows[0].y
     assert mark.x <= mark.expected_x <= mark.x + mark.width
 
 
 def test_a_closed_agreement_gets_no_estimate_and_an_undated_one_no_chart() -> None:
     uk = Agreement.objects.get(slug="japan-uk-raa")
-    gantt = charts.gantt(compare(uk, TODAY), TODAY)
-    assert gantt.estimate is None and not any("ongoing" in bar.css for bar in gantt.rows[0].bars)
-    france_japan = next(row for row in gantt.rows if row.label == "France–Japan")
+    chart = gantt.gantt(compare(uk, TODAY), TODAY)
+    assert chart.estimate is None and not any("ongoing" in bar.css for bar in chart.rows[0].bars)
+    france_japan = next(row for row in chart.rows if row.label == "France–Japan")
     assert ["ongoing" in bar.css for bar in france_japan.bars] == [True]
     undated = Agreement(title="Nothing yet", type=uk.type, slug="nothing")
     undated.counting_events = []
-    assert charts.gantt(Comparison(durations(undated, TODAY), [], []), TODAY).is_empty
+    assert gantt.gantt(Comparison(durations(undated, TODAY), [], []), TODAY).is_empty
 
 
 def test_the_estimates_say_when_today_has_passed_them_and_when_they_are_out_of_order() -> None:
@@ -158,7 +159,7 @@ def test_each_column_is_as_tall_as_its_total() -> None:
                 "abandoned",
             ]
         }
-    chart = charts.status_chart(periods, "month")
+    chart = status_chart(periods, "month")
     first, second = chart.columns
     assert sum(s.height for s in first.segments) == pytest.approx(sum(s.height for s in second.segments), abs=0.2)
     assert [s.status for s in first.segments] == ["signed", "in_force"]  # lifecycle order, bottom up

@@ -8,13 +8,14 @@ PostgreSQL's: DRF's metadata called get_object() as a PUT, which locked a row ou
 
 import json
 from collections.abc import Callable
+from importlib import import_module
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
 from accounts.models import TokenScope
-from raa_tracker.api.urls import router
+from raa_tracker.api.urls import APPS_WITH_AN_API
 
 from .conftest import assert_problem, session_client, token_client
 from .test_authorisation_matrix import BODIES, EXPECTED, PERSONAS, _target
@@ -28,7 +29,8 @@ STALE = '"0123456789abcdef0123456789abcdef"'
 def _routes(detail: bool) -> list[tuple[str, str]]:
     """(route name, method) for every viewset route of the API, HEAD and OPTIONS included."""
     found = []
-    for _prefix, viewset, basename in router.registry:
+    routers = [import_module(f"{app}.api.urls").router for app in APPS_WITH_AN_API]
+    for router, (_prefix, viewset, basename) in ((r, entry) for r in routers for entry in r.registry):
         for route in router.get_routes(viewset):
             if route.detail != detail:
                 continue

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.services import profile_for
 from negotiations.choices import Status
 from negotiations.models import Agreement, Milestone
-from negotiations.services import agreement_transition
+from negotiations.services import agreement_transition, agreements_enter_into_force
 from notifications import services
 from notifications.delivery import deliver
 from notifications.models import DeliveryAttempt, Notification, Watch
@@ -29,7 +29,15 @@ from .receiver import webhook_receiver
 pytestmark = pytest.mark.django_db
 
 
+def _announce() -> None:
+    """Announce the status events that no task has claimed yet, as the sweep does."""
+    for event_id in services.unannounced_status_events(1000):
+        services.status_event_announce(event_id=event_id)
+
+
 def _deliver_all() -> list[str]:
+    """Announce what is unannounced, then send every pending notice."""
+    _announce()
     return [
         deliver(pk).state
         for pk in Notification.objects.filter(state="pending", digest=False).values_list("pk", flat=True)
@@ -59,14 +67,17 @@ def test_a_watch_needs_exactly_one_target(analyst: object) -> None:
         services.watch_set(user=analyst, everything=True, lead_days=[400])
 
 
-def test_status_change_writes_the_outbox_in_its_transaction(
+def test_status_change_is_announced_from_its_event_after_commit_and_once(
     analyst: object, official_jp: object, django_capture_on_commit_callbacks: object
 ) -> None:
     france_japan = Agreement.objects.get(slug="france-japan-raa")
     with webhook_receiver() as receiver:
         endpoint = services.webhook_create(user=analyst, url=receiver.url)
         services.watch_set(user=analyst, agreement=france_japan, webhooks=[endpoint])
-        with mock.patch("notifications.services.enqueue") as enqueue:
+        with (
+            mock.patch("notifications.services.enqueue") as enqueue,
+            mock.patch("notifications.tasks.announce_status_event.apply_async") as nudge,
+        ):
             with django_capture_on_commit_callbacks(execute=False) as on_commit:
                 event = agreement_transition(
                     actor=official_jp,
@@ -74,14 +85,22 @@ def test_status_change_writes_the_outbox_in_its_transaction(
                     status=Status.NEGOTIATING,
                     effective_on=datetime.date(2024, 6, 1),
                 )
-                assert not enqueue.called, "nothing is queued before the transaction commits"
+                assert not nudge.called and not enqueue.called, "nothing is queued before the transaction commits"
+            event.refresh_from_db()
+            assert event.processed_at is None, "the event is the outbox, unclaimed until notifications acts on it"
+            assert not Notification.objects.filter(event=event).exists()
+            assert len(on_commit) == 1
+            on_commit[0]()
+            nudge.assert_called_once_with((event.pk,))
+            with django_capture_on_commit_callbacks(execute=True):
+                queued = services.status_event_announce(event_id=event.pk)
             rows = Notification.objects.filter(event=event)
             assert sorted(rows.values_list("channel", flat=True)) == ["email", "webhook"]
             assert all(row.user_id == analyst.pk for row in rows)
-            assert len(on_commit) == 1
-            on_commit[0]()
             enqueue.assert_called_once()
-            assert sorted(enqueue.call_args.args[0]) == sorted(rows.values_list("pk", flat=True))
+            assert sorted(enqueue.call_args.args[0]) == sorted(rows.values_list("pk", flat=True)) == sorted(queued)
+            assert services.status_event_announce(event_id=event.pk) == [], "a claimed event is not announced again"
+            assert rows.count() == 2
         assert _deliver_all() == ["sent", "sent"]
         assert len(mail.outbox) == 1 and "negotiating" in mail.outbox[0].subject
         request = receiver.requests[0]
@@ -181,6 +200,7 @@ def test_webhook_retried_on_500_then_delivered_with_three_attempts_logged(analys
         event = agreement_transition(
             actor=None, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 6, 1)
         )
+        _announce()
         notice = Notification.objects.get(event=event)
         outcomes = []
         for _ in range(3):
@@ -223,9 +243,11 @@ def test_scheduled_entry_into_force_happens_on_its_date_and_is_announced_once(an
     france_japan.save()
     services.watch_set(user=analyst, agreement=france_japan)
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    assert run_sweep(yesterday, deliver_inline=True).entered_into_force == 0
-    reports = [run_sweep(deliver_inline=True) for _ in range(3)]
-    assert [r.entered_into_force for r in reports] == [1, 0, 0]
+    assert agreements_enter_into_force(today=timezone.localdate(yesterday)) == 0
+    moved = [agreements_enter_into_force(today=today) for _ in range(3)]
+    assert moved == [1, 0, 0]
+    for _ in range(3):
+        run_sweep(deliver_inline=True)
     france_japan.refresh_from_db()
     assert (france_japan.status, france_japan.status_since) == ("in_force", today)
     announced = [m for m in mail.outbox if "in force" in m.subject]

@@ -1,11 +1,12 @@
-"""The agreement timeline as geometry for a server-drawn SVG: events, rounds and milestones on one date axis."""
+"""An agreement's timeline: its status events, rounds and milestones on one calendar axis, up to today."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from .choices import MilestoneStatus
+from negotiations.choices import MilestoneStatus
 
-WIDTH = 960
+from .axis import WIDTH, DateScale, Tick
+
 LEFT, RIGHT = 96, 24  # the left gutter holds the row labels
 ROWS = {"event": 44, "round": 92, "milestone": 132}
 AXIS_Y = 166
@@ -47,7 +48,7 @@ class Timeline:
     height: int = HEIGHT
     axis_y: int = AXIS_Y
     rows: dict[str, int] = field(default_factory=lambda: dict(ROWS))
-    ticks: list[tuple[float, str]] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     today_x: float | None = None
 
@@ -72,12 +73,6 @@ class Timeline:
         }
 
 
-def _tick_step(years: int) -> int:
-    for step in (1, 2, 5, 10, 20, 50):
-        if years / step <= 12:
-            return step
-    return 100
-
 
 def build_timeline(
     history: list, rounds: list, milestones: list, today: datetime.date, status_label: object = str
@@ -88,19 +83,9 @@ def build_timeline(
     dates += [r.ends_on for r in rounds if r.ends_on]
     if not dates:
         return Timeline()
-    start = min(dates).replace(month=1, day=1)
-    end = max([*dates, today])
-    end = datetime.date(end.year + 1, 1, 1)
-    span = (end - start).days or 1
-
-    def x_of(day: datetime.date) -> float:
-        return round(LEFT + (WIDTH - LEFT - RIGHT) * (day - start).days / span, 1)
-
-    timeline = Timeline(today_x=x_of(today))
-    step = _tick_step(end.year - start.year)
-    for year in range(start.year, end.year + 1):
-        if (year - start.year) % step == 0:
-            timeline.ticks.append((x_of(datetime.date(year, 1, 1)), str(year)))
+    scale = DateScale.whole_years(min(dates), max([*dates, today]), LEFT, WIDTH - RIGHT)
+    x_of = scale.x
+    timeline = Timeline(today_x=x_of(today), ticks=scale.ticks())
     for n, event in enumerate(counting):
         timeline.marks.append(
             Mark(

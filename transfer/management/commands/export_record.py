@@ -5,7 +5,8 @@ from typing import BinaryIO, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
-from raa_tracker.transfer import TransferReport, export_record
+from transfer.document import TransferReport
+from transfer.export import export_record
 
 
 class _TextSink:

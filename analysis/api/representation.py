@@ -5,7 +5,7 @@ from rest_framework.request import Request
 
 from raa_tracker.api.serializers import fill_url
 
-from .durations import MINIMUM_COMPARABLES, Comparison, Durations, Estimate
+from ..durations import MINIMUM_COMPARABLES, Comparison, Durations, Estimate
 
 
 def _iso(value: object) -> str | None:

@@ -1,6 +1,6 @@
 """Reading one large JSON document piece by piece, so that it is never held in memory whole.
 
-`raa_tracker.transfer` reads an exported record this way: a million status events are a few hundred
+`transfer.importer` reads an exported record this way: a million status events are a few hundred
 megabytes of JSON, and several gigabytes once parsed at once. The reader walks objects and arrays one
 member at a time and hands over each small value (a row) parsed by the standard library's decoder.
 It accepts any layout of the document (indented, compact, reformatted by another tool).

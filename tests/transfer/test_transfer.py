@@ -31,14 +31,16 @@ from notifications.choices import Channel, Kind, NotificationState
 from notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
 from notifications.services import calendar_feed_reset, watch_set
 from parties.models import State
-from raa_tracker import transfer
-from raa_tracker.jsonstream import JsonStreamReader
-from raa_tracker.transfer import LEFT_OUT, export_record, exported_models, import_record
 from record_cache.models import Generation
 from tests.conftest import database_text, need_service
+from transfer import document
+from transfer.document import LEFT_OUT, exported_models
+from transfer.export import export_record
+from transfer.importer import import_record
+from transfer.jsonstream import JsonStreamReader
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OFFICIAL = "transfer-official"
 
 
@@ -213,7 +215,7 @@ def test_round_trip_restores_the_same_record_to_the_microsecond(tmp_path: Path, 
 
 
 def test_progress_lines_and_summary_are_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "PROGRESS_EVERY", 100)
+    monkeypatch.setattr(document, "PROGRESS_EVERY", 100)
     path = str(tmp_path / "record.json")
     err = io.StringIO()
     call_command("export_record", path, stderr=err)
@@ -241,8 +243,8 @@ def test_indented_and_standard_output_exports_hold_the_same_document(tmp_path: P
     call_command("export_record", "-", "--indent", "2", stdout=out, stderr=io.StringIO())
     assert out.getvalue().startswith('{\n  "format": "raa-tracker-record",\n')
     indented = json.loads(out.getvalue())
-    for document in (compact, indented):
-        document.pop("exported_at")
+    for parsed in (compact, indented):
+        parsed.pop("exported_at")
     assert indented == compact
     assert (
         compact["counts"]["parties.state"]
@@ -387,7 +389,7 @@ def _run(database_url: str, *args: str) -> str:
 
 
 SERVE = (
-    "import json, os; from tests.test_transfer import _official_client, served_documents; "
+    "import json, os; from tests.transfer.test_transfer import _official_client, served_documents; "
     "open(os.environ['TRANSFER_OUT'], 'w').write(json.dumps(served_documents(_official_client())))"
 )
 
@@ -431,7 +433,8 @@ def test_a_record_exported_from_sqlite_and_imported_into_empty_postgresql_serves
         sqlite,
         "shell",
         "-c",
-        "from django.core.management import call_command; from tests.test_transfer import add_people_and_history; "
+        "from django.core.management import call_command; "
+        "from tests.transfer.test_transfer import add_people_and_history; "
         f"call_command('seed'); open({str(key_file)!r}, 'w').write(add_people_and_history())",
     )
     document = tmp_path / "record.json"

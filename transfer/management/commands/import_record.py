@@ -3,7 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
-from raa_tracker.transfer import TransferError, import_record
+from transfer.document import TransferError
+from transfer.importer import import_record
 
 
 class Command(BaseCommand):

@@ -1,272 +1,33 @@
-"""The whole record as one JSON document (issue #7): a backup that round-trips without loss, and the way to
-move a deployment between SQLite and PostgreSQL (`manage.py export_record` / `import_record`).
+"""Reading a record document into an empty database, in one transaction, every value's type checked."""
 
-The document is one JSON object, the header first, then every table's rows:
-
-    {"format": "raa-tracker-record", "version": 1, "exported_at": "2025-01-31T09:00:00.123456+00:00",
-     "database": "sqlite",
-     "migrations": {"auth": "0012_alter_user_first_name_max_length", "parties": "0001_initial", ...},
-     "counts": {"auth.group": 0, ..., "negotiations.statusevent": 31, ...},
-     "tables": [{"model": "parties.state", "fields": ["id", "created_at", ...], "rows": [[1, "...", ...], ...]},
-                ...]}
-
-`migrations` is the latest applied migration of each exported app: rows fit a database only at the same
-state, so the import refuses any other. Tables come in dependency order, rows by primary key, one array per
-row in the order of `fields` (the model's concrete fields; a relation holds the related row's id). Ids are
-kept, so URLs, API ids and references stay valid; timestamps are kept to the microsecond (the import INSERTs
-rows as they are, without save(), so auto_now and auto_now_add do not replace them).
-
-Exported: every table of auth (users with their password hashes, groups), parties, negotiations, accounts
-(profiles, API tokens, which exist only as digests) and notifications, many-to-many tables included.
-Notifications and delivery attempts are part of it: a notification's unique key is the ledger that makes
-reminders exactly-once (without it the new deployment's sweep would send again every reminder whose window
-is still open), pending and digest-held notices would otherwise be lost, and users and webhook consumers
-read the attempt log. The document thus holds password hashes and webhook secrets: it is as private as the
-database. What is left out, and why, is in LEFT_OUT.
-"""
-
-import datetime
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import BinaryIO
 
-import orjson
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import Field, Model
-from django.utils import timezone
 
-from raa_tracker.jsonstream import JsonStreamError, JsonStreamReader
-
-FORMAT = "raa-tracker-record"
-VERSION = 1
-
-# Every table of these apps is exported, except those in LEFT_OUT.
-EXPORTED_APPS = ("auth", "parties", "negotiations", "accounts", "notifications")
-
-# Models and apps that are not exported, and why (a test checks that every installed model is one or the other).
-LEFT_OUT = {
-    "auth.permission": "created by migrate; groups and users refer to permissions by natural key",
-    "contenttypes": "created by migrate; nothing exported refers to them by id",
-    "admin": "the admin's own log of its form edits, by content type id; the record's history is its event log",
-    "sessions": "sign-ins do not move; users sign in again",
-    "axes": "failed sign-ins and lockouts are short-lived",
-    "record_cache": "the cache's generation token, which the import's own writes replace",
-}
-
-BATCH = 1000  # rows read or written at a time
-PROGRESS_EVERY = 100_000  # rows between progress lines of a large table
-
-Progress = Callable[[str], None]
+from . import document
+from .document import (
+    BATCH,
+    FORMAT,
+    VERSION,
+    Progress,
+    TransferError,
+    TransferReport,
+    by_natural_key,
+    exported_models,
+    migration_state,
+    silent,
+)
+from .jsonstream import JsonStreamError, JsonStreamReader
 
 
-def _silent(line: str) -> None:
-    """The default progress callback: says nothing."""
-
-
-class TransferError(Exception):
-    """The document cannot be imported here; the message says why. Nothing has been written."""
-
-
-@dataclass
-class TransferReport:
-    counts: dict[str, int]  # rows per table, in the document's order
-    seconds: float
-    size: int  # bytes written or read
-
-    @property
-    def rows(self) -> int:
-        return sum(self.counts.values())
-
-    def summary(self) -> str:
-        tables = ", ".join(f"{label} {count:,}" for label, count in self.counts.items() if count)
-        return f"{self.rows:,} rows in {self.seconds:.1f} s, {human_size(self.size)} ({tables or 'no rows'})"
-
-
-def human_size(size: int) -> str:
-    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if size >= factor:
-            return f"{size / factor:.1f} {unit}"
-    return f"{size} bytes"
-
-
-def exported_models() -> list[type[Model]]:
-    """Every exported table (many-to-many tables included), each after the tables that it refers to."""
-    remaining = [
-        model
-        for label in EXPORTED_APPS
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in LEFT_OUT
-    ]
-    ordered = []
-    while remaining:
-        ready = next(model for model in remaining if not (_referenced(model) & (set(remaining) - {model})))
-        ordered.append(ready)
-        remaining.remove(ready)
-    return ordered
-
-
-def _referenced(model: type[Model]) -> set[type[Model]]:
-    return {field.related_model for field in model._meta.concrete_fields if field.is_relation}
-
-
-def _by_natural_key(model: type[Model], exported: list[type[Model]]) -> list[Field]:
-    """Relations to tables that are not exported: written as the related row's natural key, not its id."""
-    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model not in exported]
-    for field in fields:
-        if not hasattr(field.related_model, "natural_key"):
-            raise TypeError(
-                f"{model._meta.label_lower}.{field.name} refers to a table that is neither exported "
-                "nor identified by a natural key; export it or add it to LEFT_OUT with a reason."
-            )
-    return fields
-
-
-def migration_state(connection: BaseDatabaseWrapper) -> dict[str, str]:
-    """The latest applied migration of each exported app (several, comma-separated, before a merge)."""
-    loader = MigrationLoader(connection, ignore_no_migrations=True)
-    applied = set(loader.applied_migrations or ())
-    state = {}
-    for app in EXPORTED_APPS:
-        mine = {key for key in applied if key[0] == app}
-        latest = []
-        for key in mine:
-            node = loader.graph.node_map.get(key)
-            if node is None or not any(child.key in mine for child in node.children):
-                latest.append(key[1])
-        state[app] = ", ".join(sorted(latest))
-    return state
-
-
-def _json_default(value: object) -> object:
-    """Values that JSON has no type for: dates and times in ISO 8601 with every digit, the rest as Django does."""
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()  # DjangoJSONEncoder would cut times to milliseconds
-    return DjangoJSONEncoder().default(value)
-
-
-class _Writer:
-    """Writes the document piece by piece: one row per line, or every value indented with `indent`."""
-
-    def __init__(self, stream: BinaryIO, indent: int | None) -> None:
-        self.stream = stream
-        self.indent = indent
-        self.size = 0
-        self._colon = b": " if indent is not None else b":"
-        self._rows_in_table = 0
-
-    def _write(self, data: bytes) -> None:
-        self.stream.write(data)
-        self.size += len(data)
-
-    def _newline(self, level: int) -> bytes:
-        return b"\n" + b" " * ((self.indent or 0) * level)
-
-    def _dump(self, value: object, level: int) -> bytes:
-        if self.indent is None:
-            return orjson.dumps(value, default=_json_default)
-        text = json.dumps(value, indent=self.indent, ensure_ascii=False, default=_json_default)
-        return text.replace("\n", "\n" + " " * (self.indent * level)).encode()
-
-    def _member(self, key: str, value: object, level: int) -> bytes:
-        return self._newline(level) + self._dump(key, level) + self._colon + self._dump(value, level)
-
-    def start_document(self, header: dict[str, object]) -> None:
-        self._write(b"{" + b"".join(self._member(k, v, 1) + b"," for k, v in header.items()))
-        self._write(self._newline(1) + b'"tables"' + self._colon + b"[")
-
-    def start_table(self, label: str, names: list[str], first: bool) -> None:
-        self._write(
-            (b"" if first else b",")
-            + self._newline(2)
-            + b"{"
-            + self._member("model", label, 3)
-            + b","
-            + self._member("fields", names, 3)
-            + b","
-            + self._newline(3)
-            + b'"rows"'
-            + self._colon
-            + b"["
-        )
-        self._rows_in_table = 0
-
-    def row(self, values: list[object] | tuple[object, ...]) -> None:
-        self._write((b"," if self._rows_in_table else b"") + self._newline(4) + self._dump(values, 4))
-        self._rows_in_table += 1
-
-    def end_table(self) -> None:
-        self._write((self._newline(3) if self._rows_in_table else b"") + b"]" + self._newline(2) + b"}")
-
-    def end_document(self) -> None:
-        self._write(self._newline(1) + b"]\n}\n")
-
-
-def export_record(
-    *, stream: BinaryIO, progress: Progress = _silent, indent: int | None = None, using: str = DEFAULT_DB_ALIAS
-) -> TransferReport:
-    """Write the whole record to `stream` (binary), table by table, from one consistent snapshot."""
-    started = time.monotonic()
-    connection = connections[using]
-    models = exported_models()
-    writer = _Writer(stream, indent)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if outermost and connection.vendor == "postgresql":
-            # Every table read from the same snapshot, so that counts and references agree while others write.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        counts = {model._meta.label_lower: model._base_manager.using(using).count() for model in models}
-        header = {
-            "format": FORMAT,
-            "version": VERSION,
-            "exported_at": timezone.now(),
-            "database": connection.vendor,
-            "migrations": migration_state(connection),
-            "counts": counts,
-        }
-        writer.start_document(header)
-        for position, model in enumerate(models):
-            label = model._meta.label_lower
-            fields = model._meta.concrete_fields
-            writer.start_table(label, [field.name for field in fields], first=position == 0)
-            natural = []
-            for field in _by_natural_key(model, models):
-                related = field.related_model._base_manager.using(using).select_related()
-                keys = {obj.pk: list(obj.natural_key()) for obj in related}
-                natural.append((fields.index(field), keys))
-            rows = (
-                model._base_manager.using(using)
-                .order_by("pk")
-                .values_list(*[field.attname for field in fields])
-                .iterator(chunk_size=BATCH)
-            )
-            done, total = 0, counts[label]
-            for row in rows:
-                if natural:
-                    row = list(row)
-                    for index, keys in natural:
-                        row[index] = keys.get(row[index])
-                writer.row(row)
-                done += 1
-                if done % PROGRESS_EVERY == 0 and done < total:
-                    progress(f"{label}: {done:,}/{total:,}")
-            writer.end_table()
-            progress(f"{label}: {done:,}/{total:,}")
-        writer.end_document()
-    stream.flush()
-    return TransferReport(counts=counts, seconds=time.monotonic() - started, size=writer.size)
-
-
-def import_record(*, stream: BinaryIO, progress: Progress = _silent, using: str = DEFAULT_DB_ALIAS) -> TransferReport:
+def import_record(*, stream: BinaryIO, progress: Progress = silent, using: str = DEFAULT_DB_ALIAS) -> TransferReport:
     """Load a document written by export_record into an empty database at the same migration state.
 
     Everything is written in one transaction: a refused or broken document leaves the database as it was.
@@ -416,7 +177,7 @@ def _import_rows(
         if len(batch) == BATCH:
             insert(batch, first=done - len(batch) + 1)
             batch = []
-        if done % PROGRESS_EVERY == 0 and done < total:
+        if done % document.PROGRESS_EVERY == 0 and done < total:
             progress(f"{label}: {done:,}/{total:,}")
     if batch:
         insert(batch, first=done - len(batch) + 1)
@@ -445,7 +206,7 @@ def _column_readers(
 ) -> list[tuple[int, Callable[[object], object]]]:
     """For each concrete field, in the model's order: its position in a document row, and how to turn the JSON
     value into the database's parameter (checking its type on the way)."""
-    natural = _by_natural_key(model, exported)
+    natural = by_natural_key(model, exported)
     readers = []
     for field in model._meta.concrete_fields:
         kind = (field.target_field if field.is_relation else field).get_internal_type()

@@ -1,0 +1,155 @@
+"""The Gantt chart of an agreement beside its comparables: each one's phases as bars on one calendar axis,
+with the subject's next step estimated as a range; the table beside it lists the same steps."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from ..durations import ORDER, STEP_LABELS, Comparison, Durations, Estimate
+from .axis import WIDTH, DateScale, Tick
+
+GANTT_LEFT = 180  # the gutter holds the row labels
+GANTT_ROW = 34
+GANTT_TOP = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    width: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    durations: Durations
+    label: str
+    y: float
+    current: bool
+    bars: list[Bar]
+    dots: list[Dot]
+
+    @property
+    def bar_y(self) -> float:
+        return self.y - 8
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 4
+
+    @property
+    def step_cells(self) -> list:
+        """The row's step in each column of the table (None where not reached)."""
+        return [self.durations.steps.get(name) for name in ORDER]
+
+
+@dataclass(frozen=True)
+class EstimateMark:
+    estimate: Estimate
+    x: float
+    width: float
+    expected_x: float
+    y: float
+
+    @property
+    def top(self) -> float:
+        return self.y - 11
+
+    @property
+    def bottom(self) -> float:
+        return self.y + 11
+
+
+@dataclass
+class Gantt:
+    rows: list[GanttRow] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    today_x: float | None = None
+    estimate: EstimateMark | None = None
+    width: int = WIDTH
+    left: int = GANTT_LEFT
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.durations.steps for row in self.rows)
+
+    @property
+    def axis_y(self) -> float:
+        return GANTT_TOP + GANTT_ROW * len(self.rows)
+
+    @property
+    def height(self) -> float:
+        return self.axis_y + 28
+
+    @property
+    def tick_label_y(self) -> float:
+        return self.axis_y + 18
+
+    @property
+    def step_labels(self) -> list:
+        return [STEP_LABELS[name] for name in ORDER]
+
+
+def short_label(durations: Durations) -> str:
+    """The title without its type ("Japan–Australia" for the Japan–Australia Reciprocal Access Agreement)."""
+    agreement = durations.agreement
+    label = agreement.title.removesuffix(agreement.type.name).strip()
+    return label or agreement.title
+
+
+def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
+    """One row per agreement (the subject first), its phases as bars on a shared calendar axis; an open one's
+    current phase runs to today, and the next estimated step of the subject is drawn as its range."""
+    agreements = [comparison.subject, *comparison.comparables]
+    estimate = next((e for e in comparison.estimates if e.enough_data), None)
+    dates = [step.on for durations in agreements for step in durations.steps.values()]
+    if not dates:
+        return Gantt()
+    if estimate:
+        dates.append(estimate.latest_on)
+    scale = DateScale.whole_years(min(dates), max([*dates, today]), GANTT_LEFT, WIDTH - 16)
+    x_of = scale.x
+    chart = Gantt(ticks=scale.ticks(), today_x=x_of(today))
+    for n, durations in enumerate(agreements):
+        y = GANTT_TOP + GANTT_ROW * n + GANTT_ROW / 2
+        reached = [durations.steps[name] for name in ORDER if name in durations.steps]
+        bars = []
+        for first, last in zip(reached, reached[1:], strict=False):
+            bars.append(
+                Bar(
+                    x_of(first.on),
+                    max(round(x_of(last.on) - x_of(first.on), 1), 2),
+                    f"phase-{first.name}",
+                    f"{STEP_LABELS[first.name]} → {STEP_LABELS[last.name]}: {(last.on - first.on).days}",
+                )
+            )
+        if reached and durations.is_open and today > reached[-1].on:
+            last = reached[-1]
+            bars.append(
+                Bar(
+                    x_of(last.on),
+                    round(x_of(today) - x_of(last.on), 1),
+                    f"phase-{last.name} ongoing",
+                    f"{STEP_LABELS[last.name]} → …: {(today - last.on).days}",
+                )
+            )
+        dots = [
+            Dot(x_of(step.on), f"step-{step.name}{' approximate' if step.approximate else ''}", STEP_LABELS[step.name])
+            for step in reached
+        ]
+        chart.rows.append(GanttRow(durations, short_label(durations), y, n == 0, bars, dots))
+    if estimate:
+        x = x_of(estimate.earliest_on)
+        chart.estimate = EstimateMark(
+            estimate, x, max(round(x_of(estimate.latest_on) - x, 1), 2), x_of(estimate.expected_on), chart.rows[0].y
+        )
+    return chart
+
+
