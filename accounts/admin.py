@@ -2,10 +2,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.sites import AdminSite
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
 from .models import ApiToken, Profile
-from .services import token_create
+from .services import token_create, token_revoke, token_update
 
 
 def _administrators_only(request: HttpRequest) -> bool:
@@ -51,15 +50,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: object, change: bool) -> None:
         if change:
-            obj.save()
+            token_update(token=ApiToken.objects.get(pk=obj.pk), name=obj.name, expires_at=obj.expires_at)
             return
         token, key = token_create(user=obj.user, scope=obj.scope, name=obj.name)
         if obj.expires_at:
-            ApiToken.objects.filter(pk=token.pk).update(expires_at=obj.expires_at)
+            token = token_update(token=token, name=token.name, expires_at=obj.expires_at)
         obj.pk = token.pk
         messages.warning(request, f"The token's key, shown this once: {key}")
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        unrevoked = list(queryset.filter(revoked_at__isnull=True))
+        for token in unrevoked:
+            token_revoke(token=token)
+        count = len(unrevoked)
         messages.success(request, f"Revoked {count} token(s).")

@@ -4,7 +4,10 @@ import datetime
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils import timezone
+
+from raa_tracker.services import locked_for_write
 
 from .models import ApiToken, Profile, TokenScope
 
@@ -38,8 +41,31 @@ def token_create(
     return token, key
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def profile_update(*, user: AbstractBaseUser, language: str, time_zone: str) -> Profile:
+    """The language and time zone of the user's e-mails and calendar."""
+    profile = profile_for(user)
+    profile.language, profile.time_zone = language, time_zone
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def token_update(*, token: ApiToken, name: str, expires_at: datetime.datetime | None) -> ApiToken:
+    """Rename a token or change when it expires; its user, scope and key never change."""
+    with transaction.atomic():
+        locked = locked_for_write(token)
+        locked.name, locked.expires_at = name, expires_at
+        locked.full_clean()
+        locked.save(update_fields=["name", "expires_at"])
+    return locked
+
+
+def token_revoke(*, token: ApiToken, expected_version: str | None = None) -> None:
+    """Revoke the token (once: revoking again keeps the first time)."""
+    with transaction.atomic():
+        locked = locked_for_write(token, expected_version)
+        if locked.revoked_at is None:
+            ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     token.refresh_from_db()
 
 

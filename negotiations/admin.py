@@ -1,7 +1,14 @@
+"""The admin writes through the services, as the forms and the API do: the same policy, rules, locks and
+versions hold here, and a refusal shows beside the field (ServiceAdmin)."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +16,53 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .forms import StatusEventForm
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .services import AGREEMENT_FIELDS, MILESTONE_FIELDS, ROUND_FIELDS, SOURCE_FIELDS
+
+
+def _changed(form: ModelForm, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+
+def _with_refusal(form_class: type[ModelForm], refusal: ValidationError) -> type[ModelForm]:
+    """The admin's form class, failing validation with a service's refusal beside the fields it names."""
+
+    class RefusedForm(form_class):  # type: ignore[valid-type,misc]  # a subclass of a class built at run time
+        def clean(self) -> dict[str, Any]:
+            cleaned = super().clean()
+            if hasattr(refusal, "error_dict"):
+                for field, messages in refusal.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+            else:
+                self.add_error(None, refusal.messages)
+            return cleaned
+
+    return RefusedForm
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose save_model/delete_model call services. A service that refuses (ValidationError)
+    rolls the whole change back; the form is then shown again with the refusal beside the fields."""
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:  # raised by a service in save_model or save_related; rolled back
+            request.service_refusal = refusal  # type: ignore[attr-defined]  # read by get_form below
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "service_refusal", None)
+        return form_class if refusal is None else _with_refusal(form_class, refusal)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.record_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.record_delete(actor=request.user, obj=obj)
 
 
 class ParticipationInline(admin.StackedInline):
@@ -68,7 +122,7 @@ class StatusEventInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ServiceAdmin):
     list_display = ["title", "type", "status", "status_since", "entry_into_force_scheduled_on", "updated_at"]
     list_filter = ["status", "type", "parties__groupings", ("parties", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "slug", "summary", "parties__short_name", "parties__alpha3"]
@@ -91,10 +145,61 @@ class AgreementAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return super().get_queryset(request).select_related("type")
 
-    def save_model(self, request: HttpRequest, obj: Agreement, form: object, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request: HttpRequest, obj: Agreement | None = None) -> list[str]:
+        """The slug never changes once the agreement exists (services.agreement_update refuses it too)."""
+        return [*self.readonly_fields, "slug"] if obj is not None else list(self.readonly_fields)
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Agreement | None = None) -> dict[str, Any]:
+        return {} if obj is not None else dict(self.prepopulated_fields)
+
+    def save_model(self, request: HttpRequest, obj: Agreement, form: ModelForm, change: bool) -> None:
+        """Written in save_related, where the parties are known: an agreement is created with them."""
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list[Any], change: bool) -> None:
+        inlines = {formset.model: formset for formset in formsets}
+        for formset in formsets:  # what formset.save() would record, for the admin's change message
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        fields = _changed(form, AGREEMENT_FIELDS)
+        participations = [
+            {name: value for name, value in f.cleaned_data.items() if name not in ("id", "agreement", "DELETE")}
+            for f in inlines[Participation].forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if change:
+            agreement = services.agreement_update(
+                actor=request.user,
+                agreement=Agreement.objects.get(pk=form.instance.pk),
+                participations=participations,
+                **fields,
+            )
+        else:
+            agreement = services.agreement_create(
+                actor=request.user, slug=form.cleaned_data["slug"], participations=participations, **fields
+            )
+            form.instance.pk, form.instance._state.adding = agreement.pk, False  # for the admin's redirect
+        self._save_rows(request, agreement, inlines[NegotiationRound], "round", ROUND_FIELDS)
+        self._save_rows(request, agreement, inlines[Milestone], "milestone", MILESTONE_FIELDS)
+
+    def _save_rows(
+        self, request: HttpRequest, agreement: Agreement, formset: BaseInlineFormSet, kind: str, names: tuple
+    ) -> None:
+        """The inline rounds or milestones: each added, changed or deleted through its service."""
+        create, update = {
+            "round": (services.round_record, services.round_update),
+            "milestone": (services.milestone_record, services.milestone_update),
+        }[kind]
+        for row in formset.forms:
+            if not row.cleaned_data or not (row.has_changed() or row.cleaned_data.get("DELETE")):
+                continue
+            existing = row.cleaned_data.get("id")
+            if existing is not None and row.cleaned_data.get("DELETE"):
+                services.record_delete(actor=request.user, obj=existing)
+                formset.deleted_objects.append(existing)
+            elif existing is not None:
+                changed = update(actor=request.user, **{kind: existing}, **_changed(row, names))
+                formset.changed_objects.append((changed, row.changed_data))
+            elif not row.cleaned_data.get("DELETE"):
+                formset.new_objects.append(create(actor=request.user, agreement=agreement, **_changed(row, names)))
 
     @admin.display(description=_("status change"))
     def record_status_change(self, agreement: Agreement) -> str:
@@ -143,25 +248,41 @@ class AgreementTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "publisher", "published_on", "language", "url"]
     list_filter = ["publisher", "language"]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
 
+    def save_model(self, request: HttpRequest, obj: Source, form: ModelForm, change: bool) -> None:
+        fields = _changed(form, SOURCE_FIELDS)
+        if change:
+            services.source_update(actor=request.user, source=Source.objects.get(pk=obj.pk), **fields)
+        else:
+            created = services.source_record(actor=request.user, **fields)
+            obj.pk, obj._state.adding = created.pk, False
+
 
 @admin.register(NegotiationRound)
-class NegotiationRoundAdmin(admin.ModelAdmin):
+class NegotiationRoundAdmin(ServiceAdmin):
     list_display = ["agreement", "number", "starts_on", "ends_on", "place", "host"]
     list_filter = ["agreement__type", "host"]
     search_fields = ["agreement__title", "place", "summary"]
     autocomplete_fields = ["agreement", "host", "source"]
     list_select_related = ["agreement", "host"]
 
+    def save_model(self, request: HttpRequest, obj: NegotiationRound, form: ModelForm, change: bool) -> None:
+        fields = _changed(form, (*ROUND_FIELDS, "agreement"))
+        if change:
+            services.round_update(actor=request.user, round=NegotiationRound.objects.get(pk=obj.pk), **fields)
+        else:
+            created = services.round_record(actor=request.user, **fields)
+            obj.pk, obj._state.adding = created.pk, False
+
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ServiceAdmin):
     list_display = ["title", "agreement", "kind", "due_on", "status", "completed_on", "overdue"]
     list_filter = ["status", "kind", "agreement__type"]
     search_fields = ["title", "note", "agreement__title"]
@@ -173,11 +294,33 @@ class MilestoneAdmin(admin.ModelAdmin):
     def overdue(self, milestone: Milestone) -> bool:
         return milestone.is_overdue()
 
+    def save_model(self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool) -> None:
+        fields = _changed(form, (*MILESTONE_FIELDS, "agreement"))
+        if change:
+            services.milestone_update(actor=request.user, milestone=Milestone.objects.get(pk=obj.pk), **fields)
+        else:
+            created = services.milestone_record(actor=request.user, **fields)
+            obj.pk, obj._state.adding = created.pk, False
+
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(ServiceAdmin):
+    """One party's own steps. Parties are added and removed on the agreement, where the parties rule holds."""
+
     list_display = ["agreement", "state", "signed_on", "approval_status", "approval_body", "entry_into_force_on"]
     list_filter = ["approval_status", "state"]
     search_fields = ["agreement__title", "state__short_name", "state__alpha3", "approval_body"]
     autocomplete_fields = ["agreement", "state", "source"]
     list_select_related = ["agreement", "state"]
+    readonly_fields = ["agreement", "state"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Participation | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Participation, form: ModelForm, change: bool) -> None:
+        services.participation_update(
+            actor=request.user, participation=Participation.objects.get(pk=obj.pk), **form.cleaned_data
+        )

@@ -6,8 +6,10 @@ workers) and skips the policy check, so views must always pass request.user.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -18,50 +20,80 @@ from accounts import policy
 from accounts.policy import Action
 from parties.models import State
 from raa_tracker.celery import queue_after_commit
+from raa_tracker.services import locked_for_write
 
 from . import lifecycle, selectors
 from .choices import DatePrecision, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
+Actor = User | None  # the user on whose behalf a write is made; None: the application itself
+M = TypeVar("M", bound=Model)
+
 # The task, by name, that acts on a new status event (notifications announces it to the watchers).
 STATUS_EVENT_TASK = "notifications.status_event"
 
 
-def _check(actor: object, action: Action, obj: object) -> None:
+def _check(actor: Actor, action: Action, obj: Model | type[Model]) -> None:
     if actor is not None:
         policy.require(actor, action, obj)
 
 
-def _save(actor: object, action: Action, obj: Model) -> Model:
-    """The common end of a single-row write: the policy, the model's own rules, then the row."""
-    _check(actor, action, obj)
+def _save(obj: M) -> M:
+    """The common end of a single-row write, once the policy has allowed it: the model's own rules, then the row."""
     obj.full_clean()
     obj.save()
     return obj
 
 
-def _recorder(actor: object) -> object:
+def _recorder(actor: Actor) -> User | None:
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def _set_fields(obj: Model, fields: Mapping[str, object], *, allowed: Iterable[str]) -> None:
+    """Copy the changed values onto `obj`; a field that this write may not change is refused by name."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def _stays_with_its_agreement(obj: NegotiationRound | Milestone, fields: dict[str, object]) -> None:
+    """A round or milestone belongs to one agreement for good: moving it would rewrite another record's history."""
+    moved_to = fields.pop("agreement", obj.agreement)
+    if getattr(moved_to, "pk", moved_to) != obj.agreement_id:
+        raise ValidationError({"agreement": _("A round or milestone stays with its agreement.")})
+
+
+def _check_parties(actor: Actor, states: list[State], field: str = "participations") -> None:
+    """The parties rule, for creation and every later change: two or more states, each once, and an
+    official's own state among them. `field` is the input that named the states, for the error."""
+    if len(states) < 2:
+        raise ValidationError({field: [_("An agreement needs at least two parties.")]})
+    if len({state.pk for state in states}) != len(states):
+        raise ValidationError({field: [_("Each state may appear only once.")]})
+    if actor is not None:
+        policy.require_party_among(actor, [state.alpha3 for state in states])
 
 
 def agreement_create(
     *,
-    actor: object,
+    actor: Actor,
     title: str,
     slug: str,
     type: AgreementType,
-    parties: Iterable[State],
+    participations: Sequence[Mapping[str, Any]] = (),
+    parties: Iterable[State] = (),
     summary: str = "",
     target_conclusion_on: datetime.date | None = None,
     entry_into_force_scheduled_on: datetime.date | None = None,
 ) -> Agreement:
-    """Create an agreement with its parties (at least two; an official's own state among them)."""
-    parties = list(dict.fromkeys(parties))
+    """Create an agreement with its parties: `participations` (each with its `state` and its own steps), or
+    just the states as `parties`."""
+    field = "participations" if participations else "parties"
+    participations = list(participations) or [{"state": state} for state in dict.fromkeys(parties)]
     _check(actor, Action.CREATE, Agreement)
-    if actor is not None:
-        policy.require_party_among(actor, [state.alpha3 for state in parties])
-    if len(parties) < 2:
-        raise ValidationError({"parties": _("An agreement needs at least two parties.")})
+    _check_parties(actor, [item["state"] for item in participations], field)
     agreement = Agreement(
         title=title,
         slug=slug,
@@ -74,19 +106,58 @@ def agreement_create(
     agreement.full_clean()
     with transaction.atomic():
         agreement.save()
-        Participation.objects.bulk_create(Participation(agreement=agreement, state=state) for state in parties)
+        _write_participations(agreement, participations)
     return agreement
 
 
-def agreement_update(*, actor: object, agreement: Agreement, **fields: object) -> Agreement:
-    """Change an agreement's descriptive fields; its status changes only through agreement_transition."""
+# What agreement_update may change; the status only moves through agreement_transition, the slug never.
+AGREEMENT_FIELDS = ("title", "type", "summary", "target_conclusion_on", "entry_into_force_scheduled_on")
+
+
+def agreement_update(
+    *,
+    actor: Actor,
+    agreement: Agreement,
+    expected_version: str | None = None,
+    participations: Sequence[Mapping[str, Any]] | None = None,
+    **fields: object,
+) -> Agreement:
+    """Change an agreement's descriptive fields and, with `participations`, make its parties exactly these."""
     _check(actor, Action.CHANGE, agreement)
-    forbidden = {"status", "status_since"} & fields.keys()
-    if forbidden:
-        raise ValidationError({name: _("Change the status by recording a status change.") for name in forbidden})
-    for name, value in fields.items():
-        setattr(agreement, name, value)
-    return _save(actor, Action.CHANGE, agreement)
+    if {"status", "status_since"} & fields.keys():
+        names = sorted({"status", "status_since"} & fields.keys())
+        raise ValidationError({name: _("Change the status by recording a status change.") for name in names})
+    if "slug" in fields and fields.pop("slug") != agreement.slug:
+        raise ValidationError({"slug": _("The slug names the agreement in every link and cannot change.")})
+    with transaction.atomic():
+        locked = locked_for_write(agreement, expected_version)
+        _set_fields(locked, fields, allowed=AGREEMENT_FIELDS)
+        if participations is not None:
+            participations = list(participations)
+            _check_parties(actor, [item["state"] for item in participations])
+            _write_participations(locked, participations)
+        _save(locked)
+    return locked
+
+
+def _write_participations(agreement: Agreement, participations: list[Mapping[str, Any]]) -> list[Participation]:
+    """Make the agreement's parties exactly these, each row checked by the model (the caller checked the set)."""
+    existing = {p.state_id: p for p in agreement.participations.all()}
+    kept = []
+    for item in participations:
+        state = item["state"]
+        row = existing.get(state.pk) or Participation(agreement=agreement, state=state)
+        for name, value in item.items():
+            setattr(row, name, value)
+        try:
+            row.full_clean()
+        except ValidationError as error:
+            messages = [f"{state.alpha3} {field}: {m}" for field, ms in error.message_dict.items() for m in ms]
+            raise ValidationError({"participations": messages}) from None
+        row.save()
+        kept.append(row)
+    agreement.participations.exclude(state__in=[item["state"] for item in participations]).delete()
+    return kept
 
 
 def _counting_steps(agreement: Agreement, excluding: StatusEvent | None) -> list[lifecycle.Step]:
@@ -148,7 +219,7 @@ def _plan(
 
 def agreement_transition(
     *,
-    actor: object,
+    actor: Actor,
     agreement: Agreement,
     status: Status | str,
     effective_on: datetime.date,
@@ -158,6 +229,7 @@ def agreement_transition(
     source: Source | None = None,
     corrects: StatusEvent | None = None,
     correction_reason: str = "",
+    expected_version: str | None = None,
 ) -> StatusEvent:
     """Record a change of status and recompute the agreement's current status, in one transaction.
 
@@ -166,11 +238,11 @@ def agreement_transition(
     and writes nothing. With `corrects`, an administrator replaces a wrong
     entry (or retracts it, with an empty status); the wrong entry stays in the
     history. The agreement row is locked, so two concurrent changes are checked
-    one after the other.
+    one after the other; with `expected_version`, a change made from a stale page is refused.
     """
     _check(actor, Action.CORRECT if corrects is not None else Action.TRANSITION, agreement)
     with transaction.atomic():
-        locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        locked = locked_for_write(agreement, expected_version)
         event = StatusEvent(
             agreement=locked,
             status=status or "",
@@ -192,7 +264,7 @@ def agreement_transition(
         locked.save(update_fields=["status", "status_since", "started_on", "updated_at"])
         # The event row is the outbox: whatever the change causes elsewhere (notices to watchers) is done by
         # the app that claims the event, nudged here once the change is committed, or found by its sweep.
-        queue_after_commit(STATUS_EVENT_TASK, event.pk)
+        queue_after_commit(STATUS_EVENT_TASK, event.pk, or_run_here=True)
     agreement.status, agreement.status_since, agreement.started_on, agreement.updated_at = (
         locked.status,
         locked.status_since,
@@ -233,7 +305,7 @@ def transition_check(
 
 def source_record(
     *,
-    actor: object,
+    actor: Actor,
     title: str,
     publisher: str,
     url: str = "",
@@ -248,81 +320,128 @@ def source_record(
         language=language,
         created_by=_recorder(actor),
     )
-    return _save(actor, Action.CREATE, source)
+    _check(actor, Action.CREATE, source)
+    return _save(source)
+
+
+SOURCE_FIELDS = ("title", "publisher", "url", "published_on", "language")
+
+
+def source_update(*, actor: Actor, source: Source, expected_version: str | None = None, **fields: object) -> Source:
+    _check(actor, Action.CHANGE, source)
+    with transaction.atomic():
+        locked = locked_for_write(source, expected_version)
+        _set_fields(locked, fields, allowed=SOURCE_FIELDS)
+        return _save(locked)
+
+
+ROUND_FIELDS = ("number", "starts_on", "ends_on", "place", "host", "summary", "source")
 
 
 def round_record(
-    *, actor: object, agreement: Agreement, number: int, starts_on: datetime.date, **fields: object
+    *, actor: Actor, agreement: Agreement, number: int, starts_on: datetime.date, **fields: object
 ) -> NegotiationRound:
     """Record a negotiation round (number unique per agreement; it cannot end before it starts)."""
-    negotiation_round = NegotiationRound(agreement=agreement, number=number, starts_on=starts_on, **fields)
-    return _save(actor, Action.CREATE, negotiation_round)
+    negotiation_round = NegotiationRound(agreement=agreement, number=number, starts_on=starts_on)
+    _set_fields(negotiation_round, fields, allowed=ROUND_FIELDS)
+    _check(actor, Action.CREATE, negotiation_round)
+    return _save(negotiation_round)
+
+
+def round_update(
+    *, actor: Actor, round: NegotiationRound, expected_version: str | None = None, **fields: object
+) -> NegotiationRound:
+    """Change a round; it stays with its agreement."""
+    _stays_with_its_agreement(round, fields)
+    _check(actor, Action.CHANGE, round)
+    with transaction.atomic():
+        locked = locked_for_write(round, expected_version)
+        _set_fields(locked, fields, allowed=ROUND_FIELDS)
+        return _save(locked)
+
+
+MILESTONE_FIELDS = (
+    "kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "note", "source"
+)  # fmt: skip
 
 
 def milestone_record(
-    *, actor: object, agreement: Agreement, title: str, due_on: datetime.date, **fields: object
+    *, actor: Actor, agreement: Agreement, title: str, due_on: datetime.date, **fields: object
 ) -> Milestone:
-    return _save(actor, Action.CREATE, Milestone(agreement=agreement, title=title, due_on=due_on, **fields))
+    milestone = Milestone(agreement=agreement, title=title, due_on=due_on)
+    _set_fields(milestone, fields, allowed=MILESTONE_FIELDS)
+    _check(actor, Action.CREATE, milestone)
+    return _save(milestone)
 
 
-def milestone_complete(*, actor: object, milestone: Milestone, completed_on: datetime.date) -> Milestone:
-    milestone.status = MilestoneStatus.DONE
-    milestone.completed_on = completed_on
-    return _save(actor, Action.CHANGE, milestone)
+def milestone_update(
+    *, actor: Actor, milestone: Milestone, expected_version: str | None = None, **fields: object
+) -> Milestone:
+    """Change a milestone; it stays with its agreement."""
+    _stays_with_its_agreement(milestone, fields)
+    _check(actor, Action.CHANGE, milestone)
+    with transaction.atomic():
+        locked = locked_for_write(milestone, expected_version)
+        _set_fields(locked, fields, allowed=MILESTONE_FIELDS)
+        return _save(locked)
 
 
-def record_update(*, actor: object, obj: Model, **fields: object) -> Model:
-    """Change a round, milestone, source or participation: allowed before and after the change."""
-    _check(actor, Action.CHANGE, obj)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return _save(actor, Action.CHANGE, obj)
+def milestone_complete(
+    *, actor: Actor, milestone: Milestone, completed_on: datetime.date, expected_version: str | None = None
+) -> Milestone:
+    return milestone_update(
+        actor=actor,
+        milestone=milestone,
+        expected_version=expected_version,
+        status=MilestoneStatus.DONE,
+        completed_on=completed_on,
+    )
 
 
-def record_delete(*, actor: object, obj: Model) -> None:
-    """Delete a round, milestone, source or agreement. A source that is still cited cannot be deleted."""
+def record_delete(
+    *, actor: Actor, obj: Agreement | NegotiationRound | Milestone | Source, expected_version: str | None = None
+) -> None:
+    """Delete an agreement, round, milestone or source. A source that is still cited cannot be deleted, and
+    status events are never deleted (an administrator records a correction)."""
     if isinstance(obj, StatusEvent):
         raise ValidationError(_("Status events are never deleted; an administrator records a correction."))
     _check(actor, Action.DELETE, obj)
-    obj.delete()
+    with transaction.atomic():
+        locked_for_write(obj, expected_version).delete()
+
+
+PARTICIPATION_FIELDS = (
+    "signed_on", "approval_status", "approval_body", "approval_submitted_on", "approval_decided_on",
+    "approval_decided_precision", "entry_into_force_on", "note", "source",
+)  # fmt: skip
+
+
+def participation_update(
+    *, actor: Actor, participation: Participation, expected_version: str | None = None, **fields: object
+) -> Participation:
+    """Change one party's own steps; which states take part changes through the agreement's participations."""
+    _check(actor, Action.CHANGE, participation)
+    with transaction.atomic():
+        locked = locked_for_write(participation, expected_version)
+        _set_fields(locked, fields, allowed=PARTICIPATION_FIELDS)
+        return _save(locked)
 
 
 def agreement_set_participations(
-    *, actor: object, agreement: Agreement, participations: list[dict[str, object]]
+    *, actor: Actor, agreement: Agreement, participations: Sequence[Mapping[str, Any]]
 ) -> list[Participation]:
-    """Make the agreement's parties exactly these (each a dict with `state` and its own steps).
-
-    At least two parties, each once; an official must keep one of their own states among them.
-    """
-    states = [item["state"] for item in participations]
-    if len(states) < 2:
-        raise ValidationError({"participations": [_("An agreement needs at least two parties.")]})
-    if len({state.pk for state in states}) != len(states):
-        raise ValidationError({"participations": [_("Each state may appear only once.")]})
+    """Make the agreement's parties exactly these (each a dict with `state` and its own steps)."""
+    participations = list(participations)
     _check(actor, Action.CHANGE, agreement)
-    if actor is not None:
-        policy.require_party_among(actor, [state.alpha3 for state in states])
+    _check_parties(actor, [item["state"] for item in participations])
     with transaction.atomic():
-        existing = {p.state_id: p for p in agreement.participations.all()}
-        kept = []
-        for item in participations:
-            state = item["state"]
-            row = existing.get(state.pk) or Participation(agreement=agreement, state=state)
-            for name, value in item.items():
-                setattr(row, name, value)
-            try:
-                row.full_clean()
-            except ValidationError as error:
-                messages = [f"{state.alpha3} {field}: {m}" for field, ms in error.message_dict.items() for m in ms]
-                raise ValidationError({"participations": messages}) from None
-            row.save()
-            kept.append(row)
-        agreement.participations.exclude(state__in=states).delete()
-        agreement.save(update_fields=["updated_at"])
+        locked = locked_for_write(agreement)
+        kept = _write_participations(locked, participations)
+        locked.save(update_fields=["updated_at"])
     return kept
 
 
-def source_find_or_record(*, actor: object, url: str = "", **fields: object) -> Source:
+def source_find_or_record(*, actor: Actor, url: str = "", **fields: object) -> Source:
     """The stored source with this address, or a new one: the same publication is cited, not duplicated."""
     if url:
         existing = Source.objects.filter(url=url).first()

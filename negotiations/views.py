@@ -7,30 +7,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import Action
 from parties.models import State
-from raa_tracker.versions import StaleVersion, check_version, version_of
+from raa_tracker.versions import version_of
 from record_cache.cache import cached
 
 from . import lifecycle, pages, selectors, services
 from .choices import Status
 from .filtersets import AgreementFilterSet
 from .forms import MilestoneForm, RoundForm, SourceForm, StatusChangeForm
-from .lifecycle import TransitionRefused
 from .models import Agreement, Milestone, NegotiationRound
 
 PAGE_SIZE = 25
@@ -186,20 +186,18 @@ def record_status(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-                check_version(locked, data["version"])
-                services.agreement_transition(
-                    actor=request.user,
-                    agreement=locked,
-                    status=data["status"],
-                    effective_on=data["effective_on"],
-                    date_precision=data["date_precision"],
-                    place=data["place"],
-                    note=data["note"],
-                    source=_source_for(form, request.user),
-                )
-        except (StaleVersion, TransitionRefused, ValidationError) as error:
+            services.agreement_transition(
+                actor=request.user,
+                agreement=agreement,
+                expected_version=data["version"],
+                status=data["status"],
+                effective_on=data["effective_on"],
+                date_precision=data["date_precision"],
+                place=data["place"],
+                note=data["note"],
+                source=_source_for(form, request.user),
+            )
+        except ValidationError as error:  # StaleVersion and TransitionRefused among them
             _add_service_errors(form, error)
         else:
             messages.success(request, _("The status change was recorded."))
@@ -207,88 +205,89 @@ def record_status(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "negotiations/status_form.html", {"form": form, "agreement": agreement})
 
 
-def _save_versioned(request: HttpRequest, form: object, obj: Model | None, save: object) -> bool:
-    """Save through `save()` inside a transaction that first checks the form's version against the locked row."""
-    try:
-        with transaction.atomic():
-            if obj is not None:
-                locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-                check_version(locked, form.cleaned_data.get("version", ""))
-            save()
-    except ValidationError as error:
-        _add_service_errors(form, error)
-        return False
-    return True
-
-
-def _model_fields(form: object) -> dict:
+def _model_fields(form: RoundForm | MilestoneForm) -> dict[str, object]:
     return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
 
 
-def _record_edit(
-    request: HttpRequest,
-    slug: str,
-    pk: int | None,
-    *,
-    model: type[Model],
-    form_class: type,
-    create: object,
-    kind: str,
-    saved: str,
-    heading: object,
-) -> HttpResponse:
-    """Add or edit a row that belongs to an agreement (a round or a milestone), through its service."""
-    agreement = get_object_or_404(Agreement, slug=slug)
-    obj = get_object_or_404(model, pk=pk, agreement=agreement) if pk else None
-    policy.require(request.user, Action.CHANGE if obj else Action.CREATE, obj or model(agreement=agreement))
-    form = form_class(request.POST or None, instance=obj, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        fields = _model_fields(form)
-        fields["source"] = _source_for(form, request.user)
+class _AgreementRowEdit(View):
+    """Add or edit a row that belongs to an agreement (a round or a milestone) through its service; the form's
+    hidden version makes the service refuse an edit made from a stale page."""
 
-        def save() -> None:
-            if obj is None:
-                create(actor=request.user, agreement=agreement, **fields)
+    model: type[NegotiationRound] | type[Milestone]
+    form_class: type[RoundForm] | type[MilestoneForm]
+    kind: str  # the anchor of the agreement page's section: rounds, milestones
+    saved: str
+
+    def heading(self, obj: Model | None) -> str:
+        raise NotImplementedError
+
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
+        raise NotImplementedError
+
+    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+        agreement = get_object_or_404(Agreement, slug=slug)
+        obj = get_object_or_404(self.model, pk=pk, agreement=agreement) if pk else None
+        policy.require(request.user, Action.CHANGE if obj else Action.CREATE, obj or self.model(agreement=agreement))
+        if request.method not in ("GET", "HEAD", "POST"):
+            return self.http_method_not_allowed(request)
+        form = self.form_class(request.POST or None, instance=obj, agreement=agreement)
+        if request.method == "POST" and form.is_valid():
+            fields = _model_fields(form) | {"source": _source_for(form, request.user)}
+            try:
+                if obj is None:
+                    self.create(request, agreement, fields)
+                else:
+                    self.update(request, obj, form.cleaned_data.get("version", ""), fields)
+            except ValidationError as error:
+                _add_service_errors(form, error)
             else:
-                services.record_update(actor=request.user, obj=model.objects.get(pk=obj.pk), **fields)
-
-        if _save_versioned(request, form, obj, save):
-            messages.success(request, saved)
-            return redirect(agreement_url(agreement) + f"#{kind}s")
-    context = {"form": form, "agreement": agreement, "object": obj, "kind": kind, "heading": heading(obj)}
-    return render(request, "negotiations/record_form.html", context)
+                messages.success(request, self.saved)
+                return redirect(agreement_url(agreement) + f"#{self.kind}")
+        context = {"form": form, "agreement": agreement, "object": obj, "kind": self.kind.removesuffix("s")}
+        return render(request, "negotiations/record_form.html", context | {"heading": self.heading(obj)})
 
 
-@login_required
-def round_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+@method_decorator(login_required, name="dispatch")
+class RoundEdit(_AgreementRowEdit):
     """Add a negotiation round, or edit one."""
-    return _record_edit(
-        request,
-        slug,
-        pk,
-        model=NegotiationRound,
-        form_class=RoundForm,
-        create=services.round_record,
-        kind="round",
-        saved=_("The round was saved."),
-        heading=lambda obj: _("Edit round %(number)s") % {"number": obj.number} if obj else _("Add a round"),
-    )
+
+    model, form_class, kind, saved = NegotiationRound, RoundForm, "rounds", gettext_lazy("The round was saved.")
+
+    def heading(self, obj: Model | None) -> str:
+        return (
+            _("Edit round %(number)s") % {"number": obj.number}
+            if isinstance(obj, NegotiationRound)
+            else _("Add a round")
+        )
+
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
+        services.round_record(actor=request.user, agreement=agreement, **fields)
+
+    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
+        services.round_update(actor=request.user, round=obj, expected_version=version, **fields)
 
 
-@login_required
-def milestone_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+@method_decorator(login_required, name="dispatch")
+class MilestoneEdit(_AgreementRowEdit):
     """Add a milestone, or edit one."""
-    return _record_edit(
-        request,
-        slug,
-        pk,
-        model=Milestone,
-        form_class=MilestoneForm,
-        create=services.milestone_record,
-        kind="milestone",
-        saved=_("The milestone was saved."),
-        heading=lambda obj: _("Edit a milestone") if obj else _("Add a milestone"),
-    )
+
+    model, form_class, kind, saved = Milestone, MilestoneForm, "milestones", gettext_lazy("The milestone was saved.")
+
+    def heading(self, obj: Model | None) -> str:
+        return _("Edit a milestone") if obj else _("Add a milestone")
+
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
+        services.milestone_record(actor=request.user, agreement=agreement, **fields)
+
+    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
+        services.milestone_update(actor=request.user, milestone=obj, expected_version=version, **fields)
+
+
+round_edit = RoundEdit.as_view()
+milestone_edit = MilestoneEdit.as_view()
 
 
 @login_required
@@ -298,10 +297,12 @@ def milestone_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone, pk=pk, agreement__slug=slug)
     policy.require(request.user, Action.CHANGE, milestone)
     try:
-        with transaction.atomic():
-            locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
-            check_version(locked, request.POST.get("version", ""))
-            services.milestone_complete(actor=request.user, milestone=locked, completed_on=timezone.localdate())
+        services.milestone_complete(
+            actor=request.user,
+            milestone=milestone,
+            completed_on=timezone.localdate(),
+            expected_version=request.POST.get("version", ""),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -7,13 +7,15 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from negotiations.models import Agreement, Participation, StatusEvent
+from raa_tracker.services import locked_for_write
 
 from .choices import Channel, Kind, StatusChangeDelivery
 from .models import CalendarFeed, Notification, Watch, WebhookEndpoint
@@ -191,6 +193,34 @@ def watch_set(
     return watch
 
 
+def watch_toggle(*, user: User, agreement: Agreement) -> bool:
+    """The watch button of an agreement page: stop watching it, or start with the defaults. True if now watched."""
+    with transaction.atomic():
+        deleted, _rows = Watch.objects.filter(user=user, agreement=agreement).delete()
+        if deleted:
+            return False
+        watch_set(user=user, agreement=agreement)
+        return True
+
+
+def watch_delete(*, user: User, watch: Watch, expected_version: str | None = None) -> None:
+    if watch.user_id != user.pk:
+        raise PermissionDenied(_("This watch is not yours."))
+    with transaction.atomic():
+        locked_for_write(watch, expected_version).delete()
+
+
+def email_unsubscribe(*, user: User, agreement: Agreement | None) -> int:
+    """One click from an e-mail (RFC 8058): no more e-mails about this agreement (every watch that covers it:
+    of it, of one of its parties, of everything), or about anything. Returns the number of watches changed."""
+    watches = Watch.objects.filter(user=user)
+    if agreement is not None:
+        watches = watches.filter(
+            Q(agreement=agreement) | Q(state__participations__agreement=agreement) | Q(everything=True)
+        )
+    return Watch.objects.filter(pk__in=watches.values("pk")).update(email=False)
+
+
 def webhook_create(*, user: object, url: str, secret: str = "", events: Iterable[str] = ()) -> WebhookEndpoint:
     """Register an endpoint; without a secret one is generated (and shown once by the caller)."""
     check_webhook_url(url)
@@ -204,6 +234,13 @@ def webhook_create(*, user: object, url: str, secret: str = "", events: Iterable
     endpoint.full_clean()
     endpoint.save()
     return endpoint
+
+
+def webhook_delete(*, user: User, endpoint: WebhookEndpoint, expected_version: str | None = None) -> None:
+    if endpoint.user_id != user.pk:
+        raise PermissionDenied(_("This webhook endpoint is not yours."))
+    with transaction.atomic():
+        locked_for_write(endpoint, expected_version).delete()
 
 
 def calendar_feed_reset(*, user: object) -> str:

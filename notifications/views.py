@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
-from accounts.services import profile_for
+from accounts.services import profile_for, profile_update
 from negotiations.models import Agreement
 
 from . import feeds, services
@@ -36,14 +36,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     agreement = Agreement.objects.filter(pk=data.get("a")).first() if data.get("a") else None
     done = False
     if request.method == "POST":
-        watches = Watch.objects.filter(user=user)
-        if agreement is not None:
-            watches = (
-                watches.filter(agreement=agreement)
-                | Watch.objects.filter(user=user, state__participations__agreement=agreement)
-                | Watch.objects.filter(user=user, everything=True)
-            )
-        watches.update(email=False)
+        services.email_unsubscribe(user=user, agreement=agreement)
         done = True
     return render(request, "notifications/unsubscribe.html", {"agreement": agreement, "done": done})
 
@@ -54,7 +47,7 @@ def watches(request: HttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your settings were saved."))
         return redirect("watches")
     context = {
@@ -73,12 +66,9 @@ def watches(request: HttpRequest) -> HttpResponse:
 def watch_toggle(request: HttpRequest, slug: str) -> HttpResponse:
     """The watch button of an agreement page."""
     agreement = get_object_or_404(Agreement, slug=slug)
-    existing = Watch.objects.filter(user=request.user, agreement=agreement)
-    if existing.exists():
-        existing.delete()
+    if not services.watch_toggle(user=request.user, agreement=agreement):
         messages.success(request, _("You no longer watch this agreement."))
     else:
-        services.watch_set(user=request.user, agreement=agreement)
         messages.success(request, _("You watch this agreement: reminders and status changes come by e-mail."))
     return redirect(agreement.get_absolute_url())
 
@@ -86,7 +76,7 @@ def watch_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def watch_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Watch, pk=pk, user=request.user).delete()
+    services.watch_delete(user=request.user, watch=get_object_or_404(Watch, pk=pk, user=request.user))
     return redirect("watches")
 
 

@@ -16,23 +16,32 @@ HEARTBEAT_KEY = "worker-heartbeat"
 log = logging.getLogger(__name__)
 
 
-def queue_after_commit(task_name: str, *args: int) -> None:
+def queue_after_commit(task_name: str, *args: int, or_run_here: bool = False) -> None:
     """Queue the task of this name once the current transaction commits: how a lower app nudges a higher one
     that it may not import (negotiations tells notifications of a new status event). Queueing is only a nudge:
     with the broker down, or that app not installed, nothing is lost, since the higher app's periodic sweep
-    finds the work in the database."""
-    transaction.on_commit(lambda: _queue(task_name, args))
+    finds the work in the database. With `or_run_here`, a task that cannot be queued runs in this process
+    instead (for short work whose result should not wait for the sweep, such as storing an event's notices)."""
+    transaction.on_commit(lambda: _queue(task_name, args, or_run_here))
 
 
-def _queue(task_name: str, args: tuple[int, ...]) -> None:
+def _queue(task_name: str, args: tuple[int, ...], or_run_here: bool) -> None:
     task = app.tasks.get(task_name)
     if task is None:
         log.warning("no task %s is registered; its periodic sweep will do the work", task_name)
         return
     try:
         task.apply_async(args)
+        return
     except Exception as error:  # noqa: BLE001 - any broker failure; the periodic sweep does the work
-        log.warning("could not queue %s%s (%s); its periodic sweep will do the work", task_name, args, error)
+        if not or_run_here:
+            log.warning("could not queue %s%s (%s); its periodic sweep will do the work", task_name, args, error)
+            return
+        log.warning("could not queue %s%s (%s); running it here", task_name, args, error)
+    try:
+        task.apply(args, throw=True)
+    except Exception:  # noqa: BLE001 - the request has committed; the periodic sweep does the work
+        log.exception("%s%s failed here; its periodic sweep will do the work", task_name, args)
 
 
 @app.task(name="raa_tracker.heartbeat", ignore_result=True)

@@ -56,4 +56,4 @@ class ApiTokenViewSet(
         )
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        token_revoke(token=instance)
+        token_revoke(token=instance, expected_version=self.expected_version)

@@ -159,13 +159,6 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
             data["status"], data["status_since"] = agreement.as_of_status, agreement.as_of_since.isoformat()
         return data
 
-    def validate_slug(self, slug: str) -> str:
-        if self.instance is not None and slug != self.instance.slug:
-            raise serializers.ValidationError("The slug names the agreement in every link and cannot change.")
-        if self.instance is None and Agreement.objects.filter(slug=slug).exists():
-            raise serializers.ValidationError("An agreement with this slug already exists.")
-        return slug
-
 
 class EventSerializer(serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:statusevent-detail")

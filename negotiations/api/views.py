@@ -1,7 +1,6 @@
 """API views: parse, call a service, render. Rules live in negotiations.services and accounts.policy."""
 
-from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -40,16 +39,11 @@ from .serializers import (
 ID = "[0-9]{1,18}"
 
 
-class _ServiceWritesMixin:
-    """ModelViewSet writes routed through the services, with the request's user as the actor."""
+class _ServiceDeletesMixin(ConcurrencyMixin):
+    """Deletes through the service, which locks the row and checks the version If-Match matched."""
 
-    def perform_update(self, serializer: Serializer) -> None:
-        serializer.instance = services.record_update(
-            actor=self.request.user, obj=serializer.instance, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance: Model) -> None:
-        services.record_delete(actor=self.request.user, obj=instance)
+    def perform_destroy(self, instance: Agreement | NegotiationRound | Milestone | Source) -> None:
+        services.record_delete(actor=self.request.user, obj=instance, expected_version=self.expected_version)
 
 
 class AgreementTypeViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
@@ -69,7 +63,7 @@ class AgreementTypeViewSet(CodeLookupMixin, CSVExportMixin, ConcurrencyMixin, vi
     update=extend_schema(summary="Replace an agreement (send If-Match with its ETag)"),
     destroy=extend_schema(summary="Delete an agreement (administrators)"),
 )
-class AgreementViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class AgreementViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin, viewsets.ModelViewSet):
     """Agreements, looked up by slug; `participations` lists the parties and their own steps."""
 
     serializer_class = AgreementSerializer
@@ -88,30 +82,17 @@ class AgreementViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewse
         return self.get_paginated_response(listing.represent_agreements(page, request)).data
 
     def perform_create(self, serializer: Serializer) -> None:
-        data = dict(serializer.validated_data)
-        participations = data.pop("participations")
-        with transaction.atomic():
-            agreement = services.agreement_create(
-                actor=self.request.user, parties=[item["state"] for item in participations], **data
-            )
-            services.agreement_set_participations(
-                actor=self.request.user, agreement=agreement, participations=participations
-            )
+        agreement = services.agreement_create(actor=self.request.user, **serializer.validated_data)
         serializer.instance = selectors.agreements_with_parties().get(pk=agreement.pk)
 
     def perform_update(self, serializer: Serializer) -> None:
-        data = dict(serializer.validated_data)
-        participations = data.pop("participations", None)
-        data.pop("slug", None)
-        agreement = services.agreement_update(actor=self.request.user, agreement=serializer.instance, **data)
-        if participations is not None:
-            services.agreement_set_participations(
-                actor=self.request.user, agreement=agreement, participations=participations
-            )
+        agreement = services.agreement_update(
+            actor=self.request.user,
+            agreement=serializer.instance,
+            expected_version=self.expected_version,
+            **serializer.validated_data,
+        )
         serializer.instance = selectors.agreements_with_parties().get(pk=agreement.pk)
-
-    def perform_destroy(self, instance: Agreement) -> None:
-        services.record_delete(actor=self.request.user, obj=instance)
 
     @extend_schema(
         summary="Record a status change",
@@ -126,12 +107,14 @@ class AgreementViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewse
         data = dict(serializer.validated_data)
         if isinstance(data.get("source"), dict):
             data["source"] = services.source_find_or_record(actor=request.user, **data["source"])
-        event = services.agreement_transition(actor=request.user, agreement=agreement, **data)
+        event = services.agreement_transition(
+            actor=request.user, agreement=agreement, expected_version=self.expected_version, **data
+        )
         event = selectors.events().get(pk=event.pk)
         return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-class RoundViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class RoundViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin, viewsets.ModelViewSet):
     """Negotiation rounds, numbered per agreement."""
 
     serializer_class = RoundSerializer
@@ -145,11 +128,15 @@ class RoundViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, Concurr
         serializer.instance = services.round_record(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: Serializer) -> None:
-        serializer.validated_data.pop("agreement", None)  # a round stays with its agreement
-        super().perform_update(serializer)
+        serializer.instance = services.round_update(
+            actor=self.request.user,
+            round=serializer.instance,
+            expected_version=self.expected_version,
+            **serializer.validated_data,
+        )
 
 
-class MilestoneViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class MilestoneViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin, viewsets.ModelViewSet):
     """Milestones: what is expected on a date; `overdue` is derived."""
 
     serializer_class = MilestoneSerializer
@@ -163,8 +150,12 @@ class MilestoneViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, Con
         serializer.instance = services.milestone_record(actor=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: Serializer) -> None:
-        serializer.validated_data.pop("agreement", None)  # a milestone stays with its agreement
-        super().perform_update(serializer)
+        serializer.instance = services.milestone_update(
+            actor=self.request.user,
+            milestone=serializer.instance,
+            expected_version=self.expected_version,
+            **serializer.validated_data,
+        )
 
 
 class EventViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ReadOnlyModelViewSet):
@@ -179,7 +170,7 @@ class EventViewSet(CachedListMixin, CSVExportMixin, ConcurrencyMixin, viewsets.R
         return selectors.events()
 
 
-class SourceViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, ConcurrencyMixin, viewsets.ModelViewSet):
+class SourceViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin, viewsets.ModelViewSet):
     """Sources cited by events, rounds, milestones and participations."""
 
     serializer_class = SourceSerializer
@@ -191,3 +182,11 @@ class SourceViewSet(CachedListMixin, _ServiceWritesMixin, CSVExportMixin, Concur
 
     def perform_create(self, serializer: Serializer) -> None:
         serializer.instance = services.source_record(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer: Serializer) -> None:
+        serializer.instance = services.source_update(
+            actor=self.request.user,
+            source=serializer.instance,
+            expected_version=self.expected_version,
+            **serializer.validated_data,
+        )

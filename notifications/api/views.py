@@ -54,6 +54,9 @@ class WatchViewSet(_OwnViewSet):
         data = dict(serializer.validated_data)
         serializer.instance = services.watch_set(user=self.request.user, **data)
 
+    def perform_destroy(self, instance: Watch) -> None:
+        services.watch_delete(user=self.request.user, watch=instance, expected_version=self.expected_version)
+
 
 @extend_schema_view(
     list=extend_schema(summary="List your webhook endpoints"),
@@ -78,6 +81,9 @@ class WebhookEndpointViewSet(_OwnViewSet):
         endpoint = services.webhook_create(user=request.user, **serializer.validated_data)
         data = WebhookEndpointCreatedSerializer(endpoint, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: WebhookEndpoint) -> None:
+        services.webhook_delete(user=self.request.user, endpoint=instance, expected_version=self.expected_version)
 
     @extend_schema(summary="The delivery log of one endpoint", responses={200: DeliverySerializer(many=True)})
     @action(detail=True, methods=["get"])

@@ -5,10 +5,11 @@ OPTIONS (which has no selected representation, §13.2.1): If-Match compares stro
 matches), If-None-Match weakly; a matching If-None-Match answers 304 on GET/HEAD and 412 otherwise; a
 failed If-Match answers 412. An empty or malformed header is a 400 that names it, never silently ignored.
 
-Writes lock the row (SELECT … FOR UPDATE, inside the request's transaction) before comparing If-Match, so
-of two clients holding the same ETag exactly one succeeds and the other gets 412; writes without If-Match
-are serialised by the same lock. Rows are locked only inside that transaction: DRF's OPTIONS metadata
-calls get_object() with a cloned PUT request, which must read without a lock.
+If-Match is compared here with the row as read, which answers most stale writes at once; the version it
+matched is then handed to the service (`expected_version`), which compares it again under the row lock it
+takes (raa_tracker.services.locked_for_write), so of two clients holding the same ETag exactly one succeeds
+and the other gets 412 (StaleVersion). Writes without If-Match are serialised by the same lock. A write runs
+in one transaction that is rolled back whenever the response is an error.
 """
 
 import re
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponseNotModified
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -141,11 +141,10 @@ class ConcurrencyMixin:
     """
 
     conditions: dict[str, Condition] | None = None
-    locking = False
+    expected_version: str | None = None  # the version If-Match matched, for the service to check under its lock
 
     def dispatch(self, request: Request, *args: object, **kwargs: object) -> Response:
-        self.locking = request.method in UNSAFE
-        if not self.locking:
+        if request.method not in UNSAFE:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             response = super().dispatch(request, *args, **kwargs)
@@ -173,22 +172,16 @@ class ConcurrencyMixin:
         return super().handle_exception(exc)
 
     def get_object(self) -> Model:
-        if self.locking and self.request.method in UNSAFE and transaction.get_connection().in_atomic_block:
-            queryset = self.get_queryset().select_for_update(of=("self",))
-            lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
-            obj = self._get_locked(queryset, {self.lookup_field: self.kwargs[lookup_url_kwarg]})
-            self.check_object_permissions(self.request, obj)
-        else:
-            obj = super().get_object()
+        obj = super().get_object()
         if self.request.method == "DELETE" and _has_body(self.request):
             raise serializers.ValidationError({"non_field_errors": [_("This request takes no body.")]})
         if self.conditions:
             evaluate_preconditions(self.conditions, self.request.method, etag=etag_for(obj))
+            if_match = self.conditions.get("If-Match")
+            if if_match is not None and not if_match.any and self.request.method in UNSAFE:
+                self.expected_version = version_of(obj)
         self.etag_object = obj
         return obj
-
-    def _get_locked(self, queryset: object, lookup: dict) -> Model:
-        return get_object_or_404(queryset, **lookup)
 
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -22,6 +22,7 @@ from rest_framework.views import set_rollback
 
 from raa_tracker.api.renderers import ORJSONRenderer
 from raa_tracker.errors import ConflictError
+from raa_tracker.versions import StaleVersion
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/api/v1/problems/"
@@ -116,7 +117,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         set_rollback()
         body = problem(409, _("The change conflicts with a stored record; reload and retry."), errors={})
         return Response(body, status=409, content_type=PROBLEM_CONTENT_TYPE)
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, StaleVersion):
+        exc = PreconditionFailed()  # the service found the row changed since the version If-Match matched
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )

@@ -1,10 +1,14 @@
-"""A status change in the admin goes through the lifecycle service: refused moves show beside the field."""
+"""The admin writes through the services: refused moves and broken rules show beside the field, and the policy
+holds for a staff official as it does in the API."""
+
+import datetime
+import json
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from negotiations.models import Agreement, StatusEvent
+from negotiations.models import Agreement, NegotiationRound, StatusEvent
 
 pytestmark = pytest.mark.django_db
 ADD = "admin:negotiations_statusevent_add"
@@ -100,3 +104,75 @@ def test_admin_adds_an_agreement_with_two_parties_and_no_status(client: Client, 
     agreement = Agreement.objects.get(slug="germany-japan-raa")
     assert agreement.status is None and agreement.created_by == administrator
     assert agreement.parties.count() == 2
+
+
+def _round_data(negotiation_round: NegotiationRound, **fields: object) -> dict[str, object]:
+    data = {
+        "agreement": negotiation_round.agreement_id,
+        "number": negotiation_round.number,
+        "starts_on": negotiation_round.starts_on.isoformat(),
+        "ends_on": negotiation_round.ends_on.isoformat() if negotiation_round.ends_on else "",
+        "place": negotiation_round.place,
+        "host": negotiation_round.host_id or "",
+        "summary": negotiation_round.summary,
+        "source": negotiation_round.source_id or "",
+    }
+    return data | fields
+
+
+def test_a_round_edit_in_the_admin_runs_the_checks_of_the_api(client: Client, administrator: object) -> None:
+    """The rule that a round stays with its agreement (written once, in services.round_update) holds in the
+    admin, beside the field, as it does in the API."""
+    client.force_login(administrator)
+    ours = Agreement.objects.get(slug="france-japan-raa")
+    mine = NegotiationRound.objects.create(agreement=ours, number=1, starts_on=datetime.date(2024, 9, 2))
+    other = Agreement.objects.get(slug="japan-australia-raa")
+    change = reverse("admin:negotiations_negotiationround_change", args=[mine.pk])
+
+    moved = client.post(change, _round_data(mine, agreement=other.pk, place="Canberra"))
+    assert moved.status_code == 200
+    assert moved.context["adminform"].form.errors["agreement"] == ["A round or milestone stays with its agreement."]
+    api = client.patch(
+        f"/api/v1/rounds/{mine.pk}/",
+        json.dumps({"agreement": other.slug, "place": "Canberra"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["errors"]["agreement"] == [
+        "A round or milestone stays with its agreement."
+    ]
+    mine.refresh_from_db()
+    assert (mine.agreement, mine.place) == (ours, "")
+
+    backwards = client.post(change, _round_data(mine, ends_on="2024-09-01"))
+    assert backwards.status_code == 200 and "ends_on" in backwards.context["adminform"].form.errors
+
+    saved = client.post(change, _round_data(mine, place="Tokyo"))
+    assert saved.status_code == 302
+    mine.refresh_from_db()
+    assert mine.place == "Tokyo"
+
+
+def test_a_status_change_in_the_admin_runs_the_checks_of_the_api(client: Client, administrator: object) -> None:
+    client.force_login(administrator)
+    in_force = Agreement.objects.get(slug="japan-australia-raa")
+    count = StatusEvent.objects.count()
+    response = _post(client, in_force, status="negotiating", effective_on="2024-09-01")
+    api = client.post(
+        "/api/v1/agreements/japan-australia-raa/transition/",
+        json.dumps({"status": "negotiating", "effective_on": "2024-09-01"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and api.status_code == 409
+    assert response.context["adminform"].form.errors["status"][0].startswith(api.json()["detail"].split(".")[0])
+    assert StatusEvent.objects.count() == count
+
+
+def test_the_admin_keeps_the_slug_and_the_parties_rule(client: Client, administrator: object) -> None:
+    client.force_login(administrator)
+    agreement = Agreement.objects.get(slug="france-japan-raa")
+    page = client.get(reverse("admin:negotiations_agreement_change", args=[agreement.pk]))
+    assert page.status_code == 200 and 'name="slug"' not in page.content.decode()
+    participation = agreement.participations.first()
+    change = client.get(reverse("admin:negotiations_participation_change", args=[participation.pk]))
+    assert change.status_code == 200 and 'name="state"' not in change.content.decode()
+    assert client.get(reverse("admin:negotiations_participation_add")).status_code == 403

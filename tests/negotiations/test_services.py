@@ -11,9 +11,12 @@ from negotiations.services import (
     agreement_transition,
     agreement_update,
     milestone_complete,
+    milestone_update,
     round_record,
+    round_update,
 )
 from parties.models import State
+from raa_tracker.versions import StaleVersion, version_of
 
 pytestmark = pytest.mark.django_db
 
@@ -230,3 +233,63 @@ def test_the_record_start_follows_back_dated_entries_and_corrections(
     )
     france_japan.refresh_from_db()
     assert france_japan.started_on == first.effective_on
+
+
+# Each rule once, in the services, whoever calls: locks, versions, the agreement a row belongs to, the slug.
+
+
+def test_a_round_or_milestone_stays_with_its_agreement(france_japan: Agreement, japan_australia: Agreement) -> None:
+    negotiation_round = round_record(actor=None, agreement=france_japan, number=1, starts_on=datetime.date(2024, 9, 2))
+    milestone = Milestone.objects.create(agreement=france_japan, title="Talks", due_on=datetime.date(2030, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        round_update(actor=None, round=negotiation_round, agreement=japan_australia, place="x")
+    assert refused.value.message_dict == {"agreement": ["A round or milestone stays with its agreement."]}
+    with pytest.raises(ValidationError) as refused:
+        milestone_update(actor=None, milestone=milestone, agreement=japan_australia, note="x")
+    assert refused.value.message_dict == {"agreement": ["A round or milestone stays with its agreement."]}
+    # Naming the agreement it already has is no move.
+    changed = round_update(actor=None, round=negotiation_round, agreement=france_japan, place="Paris")
+    assert (changed.agreement, NegotiationRound.objects.get(pk=negotiation_round.pk).place) == (france_japan, "Paris")
+
+
+def test_the_slug_never_changes_and_unknown_fields_are_named(administrator: object, france_japan: Agreement) -> None:
+    with pytest.raises(ValidationError) as refused:
+        agreement_update(actor=administrator, agreement=france_japan, slug="renamed", summary="x")
+    assert list(refused.value.message_dict) == ["slug"]
+    with pytest.raises(ValidationError) as refused:
+        agreement_update(actor=administrator, agreement=france_japan, created_by=administrator)
+    assert refused.value.message_dict == {"created_by": ["This field cannot be changed here."]}
+    same = agreement_update(actor=administrator, agreement=france_japan, slug="france-japan-raa", summary="Kept.")
+    assert Agreement.objects.get(slug="france-japan-raa").summary == same.summary == "Kept."
+
+
+def test_a_write_from_a_stale_version_is_refused_and_writes_nothing(france_japan: Agreement) -> None:
+    read = version_of(france_japan)
+    agreement_update(actor=None, agreement=france_japan, summary="Someone else's change.")
+    with pytest.raises(StaleVersion):
+        agreement_update(actor=None, agreement=france_japan, expected_version=read, summary="Mine.")
+    with pytest.raises(StaleVersion):
+        agreement_transition(
+            actor=None,
+            agreement=france_japan,
+            status=Status.NEGOTIATING,
+            effective_on=datetime.date(2024, 6, 1),
+            expected_version=read,
+        )
+    france_japan.refresh_from_db()
+    assert france_japan.summary == "Someone else's change." and france_japan.status != Status.NEGOTIATING
+    current = version_of(france_japan)
+    agreement_update(actor=None, agreement=france_japan, expected_version=current, summary="Mine.")
+    assert Agreement.objects.get(pk=france_japan.pk).summary == "Mine."
+
+
+def test_the_parties_rule_holds_on_creation_and_on_every_change(france_japan: Agreement) -> None:
+    japan = State.objects.get(alpha3="JPN")
+    raa = AgreementType.objects.get(code="RAA")
+    with pytest.raises(ValidationError) as refused:
+        agreement_create(actor=None, title="Twice", slug="twice", type=raa, participations=[{"state": japan}] * 2)
+    assert refused.value.message_dict == {"participations": ["Each state may appear only once."]}
+    with pytest.raises(ValidationError) as refused:
+        agreement_update(actor=None, agreement=france_japan, participations=[{"state": japan}])
+    assert refused.value.message_dict == {"participations": ["An agreement needs at least two parties."]}
+    assert france_japan.participations.count() == 2
