@@ -1,15 +1,25 @@
-"""The verified record of shared/docs/DOMAIN.md, as data, and the loader that writes it.
+"""The verified record of shared/docs/DOMAIN.md: read from data/record.toml, checked, and written through the services.
 
-Only facts listed there are seeded; what it marks unknown stays empty. Every
-status comes out of the event log (through services.agreement_transition),
-and loading twice changes nothing: rows are matched by natural keys and
-saved only when a value differs.
+Only facts listed there are seeded; what it marks unknown stays empty. Reading and writing are apart so that
+other files of the same shape (an analyst's spreadsheet, once converted) can be checked the same way before
+anything is stored: `read_record` turns a file into facts or raises SeedError naming every problem by
+agreement and field, `load_record` writes the facts. Every status comes out of the event log (through
+services.agreement_transition), and loading twice changes nothing: rows are matched by natural keys (slug,
+state, round number, milestone title, a source's URL or else its publisher and title) and written only when
+a value differs.
 """
 
 import datetime
-from collections.abc import Callable
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import pycountry
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from parties.models import State
@@ -17,59 +27,35 @@ from parties.services import grouping_upsert, states_load_from_iso
 
 from . import services
 from .choices import ApprovalStatus, DatePrecision, MilestoneKind, MilestoneStatus, Status
-from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source
+from .models import Agreement, AgreementType, Participation, Source
 
-D = datetime.date
+RECORD_FILE = Path(__file__).resolve().parent / "data" / "record.toml"
 
-AGREEMENT_TYPES = [
-    (
-        "RAA",
-        "Reciprocal Access Agreement",
-        "Eases the entry of one party's forces into the other's territory for training and operations.",
-    ),
-    (
-        "SOFA",
-        "Status of Forces Agreement",
-        "Sets the legal status of one party's forces stationed in the other's territory.",
-    ),
-    (
-        "ACSA",
-        "Acquisition and Cross-Servicing Agreement",
-        "Lets the parties' forces supply each other with goods and services.",
-    ),
-    (
-        "ISA",
-        "Information Security Agreement",
-        "Protects classified information that the parties exchange (also called GSOMIA).",
-    ),
-    ("FTA", "Free Trade Agreement", "Removes barriers to trade between the parties."),
-    ("EPA", "Economic Partnership Agreement", "Trade, investment and economic cooperation between the parties."),
-    (
-        "DEA",
-        "Defence Equipment and Technology Transfer Agreement",
-        "Governs the transfer of defence equipment and technology.",
-    ),
-]
 
-# Members as of 2025 (ASEAN admitted Timor-Leste on 26 October 2025). The EU is listed as a grouping of states.
-GROUPINGS = [
-    ("g7", "Group of Seven (G7)", ["CAN", "FRA", "DEU", "ITA", "JPN", "GBR", "USA"]),
-    ("quad", "Quadrilateral Security Dialogue (Quad)", ["AUS", "IND", "JPN", "USA"]),
-    ("aukus", "AUKUS", ["AUS", "GBR", "USA"]),
-    (
-        "eu",
-        "European Union",
-        "AUT BEL BGR HRV CYP CZE DNK EST FIN FRA DEU GRC HUN IRL ITA LVA LTU LUX MLT NLD POL PRT ROU SVK SVN "
-        "ESP SWE".split(),
-    ),
-    (
-        "nato",
-        "North Atlantic Treaty Organization (NATO)",
-        "ALB BEL BGR CAN HRV CZE DNK EST FIN FRA DEU GRC HUN ISL ITA LVA LTU LUX MNE NLD MKD NOR POL PRT ROU SVK SVN "
-        "ESP SWE TUR GBR USA".split(),
-    ),
-    ("asean", "Association of Southeast Asian Nations (ASEAN)", "BRN KHM IDN LAO MYS MMR PHL SGP THA TLS VNM".split()),
-]
+class SeedError(ValueError):
+    """A record file that cannot be loaded. Each problem reads `<file>: <what> <key>: <field>: <what is wrong>`,
+    e.g. `record.toml: agreement japan-uk-raa: events[2].effective_on: ...` (list positions count from 0)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# --- The facts a record file holds ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeFact:
+    code: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GroupingFact:
+    code: str
+    name: str
+    members: list[str]
 
 
 @dataclass(frozen=True)
@@ -82,94 +68,28 @@ class SourceFact:
     language: str = "en"
 
 
-SOURCES = [
-    SourceFact("diplomat-2019", "Reporting on the Japan–Australia RAA negotiations (April 2019)", "The Diplomat"),
-    SourceFact("pm-au-2020", "Media release: Reciprocal Access Agreement", "Prime Minister of Australia"),
-    SourceFact(
-        "mofa-au-signing",
-        "Signing of the Japan–Australia Reciprocal Access Agreement",
-        "Ministry of Foreign Affairs of Japan",
-        "https://www.mofa.go.jp/a_o/ocn/au/page4e_001195.html",
-    ),
-    SourceFact(
-        "jsct-report",
-        "Joint Standing Committee on Treaties report on the Japan–Australia Reciprocal Access Agreement",
-        "Parliament of Australia",
-    ),
-    SourceFact(
-        "mofa-au-eif",
-        "Press release: entry into force of the Japan–Australia Reciprocal Access Agreement",
-        "Ministry of Foreign Affairs of Japan",
-        "https://www.mofa.go.jp/press/release/press1e_000453.html",
-    ),
-    SourceFact(
-        "mofa-uk-launch",
-        "Press release: launch of formal negotiations on the Japan–UK Reciprocal Access Agreement",
-        "Ministry of Foreign Affairs of Japan",
-        "https://www.mofa.go.jp/press/release/press4e_003044.html",
-    ),
-    SourceFact(
-        "uk-pm-2022",
-        "Readout of the Johnson–Kishida meeting in London, 5 May 2022",
-        "Prime Minister's Office, United Kingdom",
-        published_on=D(2022, 5, 5),
-    ),
-    SourceFact(
-        "mofa-uk-eif",
-        "Press release: entry into force of the Japan–UK Reciprocal Access Agreement",
-        "Ministry of Foreign Affairs of Japan",
-        "https://www.mofa.go.jp/press/release/press4e_003298.html",
-    ),
-    SourceFact(
-        "pna-2023",
-        "Leaders agree to start negotiations on a Japan–Philippines Reciprocal Access Agreement",
-        "Philippine News Agency",
-        "https://www.pna.gov.ph/articles/1213011",
-    ),
-    SourceFact(
-        "mofa-ph-signing",
-        "Signing of the Japan–Philippines Reciprocal Access Agreement",
-        "Ministry of Foreign Affairs of Japan",
-        "https://www.mofa.go.jp/s_sa/sea2/ph/pageite_000001_00432.html",
-    ),
-    SourceFact("bw-approval", "Reporting on the Senate's and the Diet's approval of the RAA", "BusinessWorld"),
-    SourceFact(
-        "bw-notes", "Philippines and Japan exchange notes on the RAA", "BusinessWorld", published_on=D(2025, 8, 12)
-    ),
-    SourceFact("mb-eif", "Philippines–Japan RAA enters into force", "Manila Bulletin", published_on=D(2025, 9, 10)),
-    SourceFact(
-        "kantei-2024",
-        "Japan–France Summit Working Lunch",
-        "Prime Minister's Office of Japan",
-        "https://japan.kantei.go.jp/101_kishida/diplomatic/202405/02luncheon.html",
-        published_on=D(2024, 5, 2),
-    ),
-    SourceFact(
-        "seed-article",
-        "News report of 2 May 2024: France and Japan agree to open formal RAA talks "
-        "(the article that started this project; shared/docs/000_90ac1f9ae7119c16.txt)",
-        "German-language news report (publisher not recorded)",
-        published_on=D(2024, 5, 2),
-        language="de",
-    ),
-    SourceFact(
-        "japantimes-2024",
-        "French ambassador: Japan and France aim to conclude the RAA by the end of the year",
-        "The Japan Times",
-        published_on=D(2024, 9, 18),
-    ),
-    SourceFact("nippon-2024", "Japan and Italy agree to start negotiations on an ACSA", "nippon.com"),
-]
+@dataclass(frozen=True)
+class PartyFact:
+    state: str
+    signed_on: datetime.date | None = None
+    approval_status: str = ApprovalStatus.PENDING
+    approval_body: str = ""
+    approval_submitted_on: datetime.date | None = None
+    approval_decided_on: datetime.date | None = None
+    approval_decided_precision: str = DatePrecision.DAY
+    entry_into_force_on: datetime.date | None = None
+    note: str = ""
+    source: str | None = None
 
 
 @dataclass(frozen=True)
 class EventFact:
-    status: Status
-    on: datetime.date
+    status: str
+    effective_on: datetime.date
+    date_precision: str = DatePrecision.DAY
     source: str | None = None
     place: str = ""
     note: str = ""
-    precision: DatePrecision = DatePrecision.DAY
 
 
 @dataclass(frozen=True)
@@ -179,30 +99,18 @@ class RoundFact:
     ends_on: datetime.date | None = None
     place: str = ""
     host: str | None = None
+    summary: str = ""
     source: str | None = None
 
 
 @dataclass(frozen=True)
 class MilestoneFact:
     title: str
-    kind: MilestoneKind
+    kind: str
     due_on: datetime.date
-    done: bool
-    source: str | None = None
-    note: str = ""
+    status: str = MilestoneStatus.PLANNED
+    completed_on: datetime.date | None = None
     responsible_party: str | None = None
-
-
-@dataclass(frozen=True)
-class PartyFact:
-    state: str
-    signed_on: datetime.date | None = None
-    approval_status: ApprovalStatus = ApprovalStatus.PENDING
-    approval_body: str = ""
-    approval_submitted_on: datetime.date | None = None
-    approval_decided_on: datetime.date | None = None
-    approval_decided_precision: DatePrecision = DatePrecision.DAY
-    entry_into_force_on: datetime.date | None = None
     note: str = ""
     source: str | None = None
 
@@ -212,226 +120,314 @@ class AgreementFact:
     slug: str
     title: str
     type: str
-    summary: str
     parties: list[PartyFact]
     events: list[EventFact]
+    summary: str = ""
+    target_conclusion_on: datetime.date | None = None
+    entry_into_force_scheduled_on: datetime.date | None = None
     rounds: list[RoundFact] = field(default_factory=list)
     milestones: list[MilestoneFact] = field(default_factory=list)
-    entry_into_force_scheduled_on: datetime.date | None = None
 
 
-RECORD = [
-    AgreementFact(
-        slug="japan-australia-raa",
-        title="Japan–Australia Reciprocal Access Agreement",
-        type="RAA",
-        summary="Japan's first Reciprocal Access Agreement.",
-        parties=[
-            PartyFact("JPN", signed_on=D(2022, 1, 6), entry_into_force_on=D(2023, 8, 13), source="mofa-au-eif"),
-            PartyFact(
-                "AUS",
-                signed_on=D(2022, 1, 6),
-                approval_status=ApprovalStatus.SUBMITTED,
-                approval_body="Parliament of Australia",
-                approval_submitted_on=D(2022, 2, 14),
-                entry_into_force_on=D(2023, 8, 13),
-                note="Tabled in Parliament on 14 February 2022; treaties committee hearing on 5 September 2022.",
-                source="jsct-report",
-            ),
-        ],
-        events=[
-            EventFact(
-                Status.NEGOTIATING,
-                D(2014, 7, 1),
-                "diplomat-2019",
-                note="Negotiations begun in July 2014 (Abe–Abbott); exact day unknown.",
-                precision=DatePrecision.MONTH,
-            ),
-            EventFact(Status.AGREED_IN_PRINCIPLE, D(2020, 11, 17), "pm-au-2020", "Tokyo", "Suga–Morrison."),
-            EventFact(Status.SIGNED, D(2022, 1, 6), "mofa-au-signing", "by video conference", "Kishida–Morrison."),
-            EventFact(Status.IN_FORCE, D(2023, 8, 13), "mofa-au-eif", note="Five days after the exchange of notes."),
-        ],
-        milestones=[
-            MilestoneFact(
-                "Treaty tabled in the Parliament of Australia",
-                MilestoneKind.PARLIAMENTARY,
-                D(2022, 2, 14),
-                True,
-                "jsct-report",
-                responsible_party="AUS",
-            ),
-            MilestoneFact(
-                "Hearing of the Joint Standing Committee on Treaties",
-                MilestoneKind.PARLIAMENTARY,
-                D(2022, 9, 5),
-                True,
-                "jsct-report",
-                responsible_party="AUS",
-            ),
-            MilestoneFact(
-                "Exchange of diplomatic notes", MilestoneKind.EXCHANGE_OF_NOTES, D(2023, 8, 8), True, "mofa-au-eif"
-            ),
-        ],
-        entry_into_force_scheduled_on=D(2023, 8, 13),
-    ),
-    AgreementFact(
-        slug="japan-uk-raa",
-        title="Japan–United Kingdom Reciprocal Access Agreement",
-        type="RAA",
-        summary="Reciprocal Access Agreement between Japan and the United Kingdom.",
-        parties=[
-            PartyFact("JPN", signed_on=D(2023, 1, 11), entry_into_force_on=D(2023, 10, 15), source="mofa-uk-eif"),
-            PartyFact("GBR", signed_on=D(2023, 1, 11), entry_into_force_on=D(2023, 10, 15), source="mofa-uk-eif"),
-        ],
-        events=[
-            EventFact(Status.NEGOTIATING, D(2021, 9, 28), "mofa-uk-launch", note="Formal negotiations launched."),
-            EventFact(
-                Status.AGREED_IN_PRINCIPLE,
-                D(2022, 5, 5),
-                "uk-pm-2022",
-                "London",
-                "Kishida–Johnson; announced on 4 May.",
-            ),
-            EventFact(Status.SIGNED, D(2023, 1, 11), None, "London", "Kishida–Sunak."),
-            EventFact(Status.IN_FORCE, D(2023, 10, 15), "mofa-uk-eif", note="30 days after the exchange of notes."),
-        ],
-        rounds=[RoundFact(1, D(2021, 10, 7), source="mofa-uk-launch")],
-        milestones=[
-            MilestoneFact(
-                "Exchange of diplomatic notes", MilestoneKind.EXCHANGE_OF_NOTES, D(2023, 9, 15), True, "mofa-uk-eif"
-            ),
-        ],
-        entry_into_force_scheduled_on=D(2023, 10, 15),
-    ),
-    AgreementFact(
-        slug="japan-philippines-raa",
-        title="Japan–Philippines Reciprocal Access Agreement",
-        type="RAA",
-        summary="Reciprocal Access Agreement between Japan and the Philippines.",
-        parties=[
-            PartyFact(
-                "JPN",
-                signed_on=D(2024, 7, 8),
-                approval_status=ApprovalStatus.APPROVED,
-                approval_body="Diet",
-                approval_decided_on=D(2025, 6, 1),
-                approval_decided_precision=DatePrecision.MONTH,
-                entry_into_force_on=D(2025, 9, 11),
-                note="Approved by the Diet in early June 2025; exact day unknown.",
-                source="bw-approval",
-            ),
-            PartyFact(
-                "PHL",
-                signed_on=D(2024, 7, 8),
-                approval_status=ApprovalStatus.APPROVED,
-                approval_body="Senate",
-                approval_decided_on=D(2024, 12, 1),
-                approval_decided_precision=DatePrecision.MONTH,
-                entry_into_force_on=D(2025, 9, 11),
-                note="Senate concurrence in December 2024; exact day unknown.",
-                source="bw-approval",
-            ),
-        ],
-        events=[
-            EventFact(
-                Status.PROPOSED,
-                D(2022, 4, 1),
-                None,
-                note="Commitment at the first Japan–Philippines 2+2 meeting, April 2022; exact day unknown.",
-                precision=DatePrecision.MONTH,
-            ),
-            EventFact(Status.TALKS_AGREED, D(2023, 11, 3), "pna-2023", "Manila", "Kishida–Marcos."),
-            EventFact(Status.NEGOTIATING, D(2023, 11, 29), None, "Tokyo", "First negotiation round."),
-            EventFact(
-                Status.SIGNED,
-                D(2024, 7, 8),
-                "mofa-ph-signing",
-                "Malacañang, Manila",
-                "Foreign Minister Kamikawa, Defence Minister Kihara, Defence Secretary Teodoro.",
-            ),
-            EventFact(Status.IN_FORCE, D(2025, 9, 11), "mb-eif", note="30 days after the exchange of notes."),
-        ],
-        rounds=[RoundFact(1, D(2023, 11, 29), D(2023, 11, 30), "Tokyo", "JPN")],
-        milestones=[
-            MilestoneFact("Line-by-line reading of the text", MilestoneKind.TEXT_REVIEW, D(2024, 6, 11), True),
-            MilestoneFact(
-                "Exchange of diplomatic notes", MilestoneKind.EXCHANGE_OF_NOTES, D(2025, 8, 12), True, "bw-notes"
-            ),
-        ],
-        entry_into_force_scheduled_on=D(2025, 9, 11),
-    ),
-    AgreementFact(
-        slug="france-japan-raa",
-        title="France–Japan Reciprocal Access Agreement",
-        type="RAA",
-        summary="Formal negotiations agreed by Kishida and Macron in Paris on 2 May 2024. A Japanese official "
-        "expected about a year to conclude; Defence Minister Sébastien Lecornu had said Paris hoped for an RAA.",
-        parties=[PartyFact("FRA"), PartyFact("JPN")],
-        events=[
-            EventFact(
-                Status.TALKS_AGREED,
-                D(2024, 5, 2),
-                "kantei-2024",
-                "Paris",
-                "Leaders agree to start formal negotiations after a working lunch (Kishida–Macron).",
-            ),
-        ],
-        milestones=[
-            MilestoneFact(
-                "Aim to conclude by end of 2024",
-                MilestoneKind.TARGET_CONCLUSION,
-                D(2024, 12, 31),
-                False,
-                "japantimes-2024",
-                "The French ambassador said both sides aimed to conclude by the end of the year.",
-            ),
-        ],
-    ),
-    AgreementFact(
-        slug="japan-us-sofa",
-        title="Japan–United States Status of Forces Agreement",
-        type="SOFA",
-        summary="Status of US forces in Japan under the 1960 security treaty.",
-        parties=[
-            PartyFact("JPN", signed_on=D(1960, 1, 19), entry_into_force_on=D(1960, 6, 23)),
-            PartyFact("USA", signed_on=D(1960, 1, 19), entry_into_force_on=D(1960, 6, 23)),
-        ],
-        events=[
-            EventFact(Status.SIGNED, D(1960, 1, 19), None, "Washington", "Dates from secondary sources."),
-            EventFact(Status.IN_FORCE, D(1960, 6, 23), None, note="Dates from secondary sources."),
-        ],
-    ),
-    AgreementFact(
-        slug="japan-italy-acsa",
-        title="Japan–Italy Acquisition and Cross-Servicing Agreement",
-        type="ACSA",
-        summary="Japan and Italy agreed to start negotiations on an ACSA.",
-        parties=[PartyFact("ITA"), PartyFact("JPN")],
-        events=[EventFact(Status.TALKS_AGREED, D(2024, 6, 14), "nippon-2024")],
-    ),
+@dataclass(frozen=True)
+class Record:
+    agreement_types: list[TypeFact]
+    groupings: list[GroupingFact]
+    sources: dict[str, SourceFact]
+    agreements: list[AgreementFact]
+
+
+# --- Reading and checking a file --------------------------------------------------------------------------------
+
+# "2022-01-06" is known to the day, "2014-07" to the month, "2014" to the year; stored as the first day of it.
+_DATE_FORMS = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), DatePrecision.DAY),
+    (re.compile(r"\d{4}-\d{2}"), DatePrecision.MONTH),
+    (re.compile(r"\d{4}"), DatePrecision.YEAR),
 ]
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, str]:
-    """Create or update one row, saving only when a value differs; returns the row and 'created', 'updated' or ''."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**{**values, **lookup})
-        obj.full_clean()
-        obj.save()
-        return obj, "created"
-    changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
-    if not changed:
-        return obj, ""
-    for name, value in changed.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-    return obj, "updated"
+class _Table:
+    """One table of the file being read: hands out its fields one by one, typed, and notes what is wrong with
+    each under `where`; `done()` notes the fields nobody asked for."""
+
+    def __init__(self, data: object, where: str, problems: list[str]) -> None:
+        self.where, self.problems = where, problems
+        self.asked: set[str] = set()
+        self.data: dict[str, Any] = data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            self.problem("", "expected a table of fields")
+
+    def problem(self, name: str, message: str) -> None:
+        self.problems.append(f"{self.where}{name}: {message}" if name else f"{self.where.rstrip(': .')}: {message}")
+
+    def typed(self, name: str, kinds: type | tuple[type, ...], required: bool, kind_name: str) -> Any:
+        self.asked.add(name)
+        if name not in self.data:
+            if required:
+                self.problem(name, "missing (required)")
+            return None
+        value = self.data[name]
+        if isinstance(value, bool) or not isinstance(value, kinds):  # no field takes true/false
+            self.problem(name, f"expected {kind_name}, got {value!r}")
+            return None
+        return value
+
+    def text(self, name: str, required: bool = False) -> str:
+        value = self.typed(name, str, required, "text")
+        if required and value is not None and not value.strip():
+            self.problem(name, "must not be empty")
+        return value or ""
+
+    def number(self, name: str) -> int:
+        return self.typed(name, int, True, "a whole number") or 0
+
+    def choice(self, name: str, choices: type[models.TextChoices], default: str | None = None) -> str:
+        value = self.typed(name, str, default is None, "text")
+        if value is None:
+            return default or ""
+        if value not in choices.values:
+            self.problem(name, f"unknown value {value!r} (one of {', '.join(choices.values)})")
+        return value
+
+    def date(self, name: str, required: bool = False, day_only: bool = True) -> tuple[datetime.date | None, str]:
+        """The date and how much of it is known; a `day_only` field stores no precision, so it takes only a day."""
+        value = self.typed(name, (str, datetime.date), required, "a date such as 2022-01-06, 2014-07 or 2014")
+        if value is None:
+            return None, DatePrecision.DAY
+        if isinstance(value, datetime.datetime):
+            self.problem(name, f"expected a date without a time, got {value.isoformat()}")
+            return None, DatePrecision.DAY
+        if isinstance(value, datetime.date):
+            return value, DatePrecision.DAY
+        parsed = _parse_date(value)
+        if parsed is None:
+            self.problem(name, f"not a date: {value!r} (write 2022-01-06, 2014-07 or 2014)")
+            return None, DatePrecision.DAY
+        if day_only and parsed[1] != DatePrecision.DAY:
+            self.problem(name, f"{value!r} is known to the {parsed[1]} only; this field takes a day such as 2022-01-06")
+            return None, DatePrecision.DAY
+        return parsed
+
+    def state(self, name: str, required: bool = False) -> str | None:
+        code = self.typed(name, str, required, "an ISO 3166-1 alpha-3 code")
+        if code is not None and code not in _iso_codes():
+            self.problem(name, f"unknown state {code!r} (use an ISO 3166-1 alpha-3 code such as JPN)")
+        return code
+
+    def source(self, name: str, known: Iterable[str]) -> str | None:
+        key = self.typed(name, str, False, "the key of a [sources.<key>] table")
+        if key is not None and key not in known:
+            self.problem(name, f"unknown source {key!r} (add a [sources.{key}] table or cite one that exists)")
+        return key
+
+    def tables(self, name: str) -> list[Any]:
+        return self.typed(name, list, False, "a list of tables") or []
+
+    def done(self) -> None:
+        for name in sorted(set(self.data) - self.asked):
+            self.problem(name, f"unknown field (known: {', '.join(sorted(self.asked))})")
 
 
-def load_record(report: Callable[[str], None] = lambda line: None) -> dict[str, dict[str, int]]:
-    """Load states, groupings, agreement types and the verified record; returns counts per kind."""
+def _parse_date(text: str) -> tuple[datetime.date, str] | None:
+    for pattern, precision in _DATE_FORMS:
+        if pattern.fullmatch(text):
+            parts = [int(part) for part in text.split("-")] + [1, 1]
+            try:
+                return datetime.date(parts[0], parts[1], parts[2]), precision
+            except ValueError:
+                return None
+    return None
+
+
+@functools.cache
+def _iso_codes() -> frozenset[str]:
+    return frozenset(country.alpha_3 for country in pycountry.countries)
+
+
+def read_record(path: Path = RECORD_FILE, *, known_types: Iterable[str] = ()) -> Record:
+    """Read and check a record file; raises SeedError listing every problem. `known_types` are agreement type
+    codes already stored, which the file may use without defining them."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SeedError([f"{path}: cannot be read ({error.strerror or error})"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SeedError([f"{path.name}: not valid TOML: {error}"]) from None
+    problems: list[str] = []
+    top = _Table(data, f"{path.name}: ", problems)
+    types = [
+        _read_type(code, row, f"{path.name}: agreement type {code}: ", problems)
+        for code, row in _keyed(top, "agreement_types")
+    ]
+    groupings = [
+        _read_grouping(code, row, f"{path.name}: grouping {code}: ", problems) for code, row in _keyed(top, "groupings")
+    ]
+    sources = {
+        key: _read_source(key, row, f"{path.name}: source {key}: ", problems) for key, row in _keyed(top, "sources")
+    }
+    type_codes = {fact.code for fact in types} | set(known_types)
+    agreements = [
+        _read_agreement(slug, row, f"{path.name}: agreement {slug}: ", problems, type_codes, sources)
+        for slug, row in _keyed(top, "agreements")
+    ]
+    top.done()
+    if problems:
+        raise SeedError(problems)
+    return Record(types, groupings, sources, agreements)
+
+
+def _keyed(top: _Table, name: str) -> list[tuple[str, Any]]:
+    section = top.typed(name, dict, False, "tables keyed by code, e.g. [" + name + ".<key>]") or {}
+    return list(section.items())
+
+
+def _read_type(code: str, data: object, where: str, problems: list[str]) -> TypeFact:
+    row = _Table(data, where, problems)
+    fact = TypeFact(code, row.text("name", required=True), row.text("description"))
+    row.done()
+    return fact
+
+
+def _read_grouping(code: str, data: object, where: str, problems: list[str]) -> GroupingFact:
+    row = _Table(data, where, problems)
+    name = row.text("name", required=True)
+    members = row.typed("members", list, True, "a list of ISO 3166-1 alpha-3 codes") or []
+    unknown = [code for code in members if not isinstance(code, str) or code not in _iso_codes()]
+    if unknown:
+        row.problem("members", f"unknown states {', '.join(map(repr, unknown))} (use ISO 3166-1 alpha-3 codes)")
+    row.done()
+    return GroupingFact(code, name, members)
+
+
+def _read_source(key: str, data: object, where: str, problems: list[str]) -> SourceFact:
+    row = _Table(data, where, problems)
+    fact = SourceFact(
+        key=key,
+        title=row.text("title", required=True),
+        publisher=row.text("publisher", required=True),
+        url=row.text("url"),
+        published_on=row.date("published_on")[0],
+        language=row.text("language") or "en",
+    )
+    row.done()
+    return fact
+
+
+def _read_agreement(
+    slug: str, data: object, where: str, problems: list[str], types: set[str], sources: dict[str, SourceFact]
+) -> AgreementFact:
+    row = _Table(data, where, problems)
+    title, summary = row.text("title", required=True), row.text("summary")
+    type_code = row.text("type", required=True)
+    if type_code and type_code not in types:
+        known = f"one of {', '.join(sorted(types))}, or " if types else ""
+        row.problem("type", f"unknown agreement type {type_code!r} ({known}define [agreement_types.{type_code}])")
+    target, _ = row.date("target_conclusion_on")
+    scheduled, _ = row.date("entry_into_force_scheduled_on")
+
+    def each(name: str, read: Callable[[_Table], Any]) -> list[Any]:
+        facts = []
+        for number, item in enumerate(row.tables(name)):
+            table = _Table(item, f"{where}{name}[{number}].", problems)
+            facts.append(read(table))
+            table.done()
+        return facts
+
+    parties = each("parties", lambda table: _read_party(table, sources))
+    events = each("events", lambda table: _read_event(table, sources))
+    rounds = each("rounds", lambda table: _read_round(table, sources))
+    milestones = each("milestones", lambda table: _read_milestone(table, sources))
+    row.done()
+    _check_once(row, "parties", [party.state for party in parties], "state")
+    _check_once(row, "rounds", [r.number for r in rounds], "number")
+    _check_once(row, "milestones", [m.title for m in milestones], "title")
+    if len(parties) < 2:
+        row.problem("parties", "an agreement needs at least two parties")
+    return AgreementFact(slug, title, type_code, parties, events, summary, target, scheduled, rounds, milestones)
+
+
+def _check_once(row: _Table, name: str, keys: list[object], key_name: str) -> None:
+    """Rows are matched by these keys when the file is loaded again, so each may appear only once."""
+    for key in sorted({key for key in keys if keys.count(key) > 1}, key=str):
+        row.problem(name, f"{key_name} {key!r} appears more than once")
+
+
+def _read_party(row: _Table, sources: dict[str, SourceFact]) -> PartyFact:
+    decided_on, decided_precision = row.date("approval_decided_on", day_only=False)
+    return PartyFact(
+        state=row.state("state", required=True) or "",
+        signed_on=row.date("signed_on")[0],
+        approval_status=row.choice("approval_status", ApprovalStatus, ApprovalStatus.PENDING),
+        approval_body=row.text("approval_body"),
+        approval_submitted_on=row.date("approval_submitted_on")[0],
+        approval_decided_on=decided_on,
+        approval_decided_precision=decided_precision,
+        entry_into_force_on=row.date("entry_into_force_on")[0],
+        note=row.text("note"),
+        source=row.source("source", sources),
+    )
+
+
+def _read_event(row: _Table, sources: dict[str, SourceFact]) -> EventFact:
+    status = row.choice("status", Status)
+    effective_on, precision = row.date("effective_on", required=True, day_only=False)
+    return EventFact(
+        status=status,
+        effective_on=effective_on or datetime.date.min,
+        date_precision=precision,
+        source=row.source("source", sources),
+        place=row.text("place"),
+        note=row.text("note"),
+    )
+
+
+def _read_round(row: _Table, sources: dict[str, SourceFact]) -> RoundFact:
+    return RoundFact(
+        number=row.number("number"),
+        starts_on=row.date("starts_on", required=True)[0] or datetime.date.min,
+        ends_on=row.date("ends_on")[0],
+        place=row.text("place"),
+        host=row.state("host"),
+        summary=row.text("summary"),
+        source=row.source("source", sources),
+    )
+
+
+def _read_milestone(row: _Table, sources: dict[str, SourceFact]) -> MilestoneFact:
+    due_on = row.date("due_on", required=True)[0] or datetime.date.min
+    status = row.choice("status", MilestoneStatus, MilestoneStatus.PLANNED)
+    completed_on = row.date("completed_on")[0]
+    if completed_on is not None and status != MilestoneStatus.DONE:
+        row.problem("completed_on", "only a milestone that is done has a completion date")
+    return MilestoneFact(
+        title=row.text("title", required=True),
+        kind=row.choice("kind", MilestoneKind, MilestoneKind.OTHER),
+        due_on=due_on,
+        status=status,
+        completed_on=completed_on or (due_on if status == MilestoneStatus.DONE else None),
+        responsible_party=row.state("responsible_party"),
+        note=row.text("note"),
+        source=row.source("source", sources),
+    )
+
+
+# --- Writing the facts, through the services --------------------------------------------------------------------
+
+# The seed writes as the application itself: services skip the policy check and record no user.
+SYSTEM = None
+
+Count = Callable[[str, str], None]
+
+
+def load_record(
+    report: Callable[[str], None] = lambda line: None, path: Path = RECORD_FILE
+) -> dict[str, dict[str, int]]:
+    """Load states, groupings, agreement types and the record file; returns counts per kind.
+
+    The file is checked before anything is written, and the record is written in one transaction: a fact the
+    services refuse (a status move the lifecycle does not allow, say) raises SeedError and stores none of it."""
+    record = read_record(path, known_types=AgreementType.objects.values_list("code", flat=True))
     counts: dict[str, dict[str, int]] = {}
 
     def count(kind: str, outcome: str) -> None:
@@ -444,110 +440,209 @@ def load_record(report: Callable[[str], None] = lambda line: None) -> dict[str, 
     report(f"states: {total} ISO 3166-1 entries ({created} created, {updated} updated)")
 
     with transaction.atomic():
-        for code, name, members in GROUPINGS:
-            _, outcome = grouping_upsert(code=code, name=name, member_codes=members)
+        for grouping in record.groupings:
+            _, outcome = grouping_upsert(code=grouping.code, name=grouping.name, member_codes=grouping.members)
             count("groupings", outcome)
-        report(f"groupings: {len(GROUPINGS)}")
-        types = {}
-        for code, name, description in AGREEMENT_TYPES:
-            types[code], outcome = _upsert(AgreementType, {"code": code}, {"name": name, "description": description})
-            count("agreement types", outcome)
-        report(f"agreement types: {len(AGREEMENT_TYPES)}")
-        sources = {}
-        for fact in SOURCES:
-            lookup = {"url": fact.url} if fact.url else {"publisher": fact.publisher, "title": fact.title}
-            values = {
-                "title": fact.title,
-                "publisher": fact.publisher,
-                "published_on": fact.published_on,
-                "language": fact.language,
-            }
-            sources[fact.key], outcome = _upsert(Source, lookup, values)
+        report(f"groupings: {len(record.groupings)}")
+        for type_fact in record.agreement_types:
+            count("agreement types", _agreement_type_write(type_fact))
+        report(f"agreement types: {len(record.agreement_types)}")
+        sources: dict[str, Source] = {}
+        for source in record.sources.values():
+            sources[source.key], outcome = _guarded(f"{path.name}: source {source.key}", _source_write, source)
             count("sources", outcome)
-        report(f"sources: {len(SOURCES)}")
+        report(f"sources: {len(record.sources)}")
         states = {s.alpha3: s for s in State.objects.all()}
-        for number, fact in enumerate(RECORD, start=1):
-            _load_agreement(fact, types, sources, states, count)
-            report(f"agreement {number}/{len(RECORD)}: {fact.title}")
+        types = {t.code: t for t in AgreementType.objects.all()}
+        for number, fact in enumerate(record.agreements, start=1):
+            writer = _AgreementWriter(fact, f"{path.name}: agreement {fact.slug}: ", types, sources, states, count)
+            writer.write()
+            report(f"agreement {number}/{len(record.agreements)}: {fact.title}")
     return counts
 
 
-def _load_agreement(
-    fact: AgreementFact,
-    types: dict[str, AgreementType],
-    sources: dict[str, Source],
-    states: dict[str, State],
-    count: Callable[[str, str], None],
-) -> None:
-    agreement, outcome = _upsert(
-        Agreement,
-        {"slug": fact.slug},
-        {
+def _guarded(where: str, write: Callable[..., Any], *args: Any) -> Any:
+    """Run one write; a refusal by the model or a service becomes a SeedError naming the fact."""
+    try:
+        return write(*args)
+    except ValidationError as error:
+        raise SeedError([f"{where}: {_describe(error)}"]) from None
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages)
+    return "; ".join(error.messages)
+
+
+def _changes(obj: models.Model, values: Mapping[str, object]) -> dict[str, Any]:
+    """The values that differ from the stored row: what a write must change (nothing, when loaded again)."""
+    return {name: value for name, value in values.items() if getattr(obj, name) != value}
+
+
+def _agreement_type_write(fact: TypeFact) -> str:
+    return services.agreement_type_upsert(actor=None, code=fact.code, name=fact.name, description=fact.description)[1]
+
+
+def _source_write(fact: SourceFact) -> tuple[Source, str]:
+    """The same publication is one source: found by its URL, or, without one, by publisher and title (so a URL
+    that someone adds later in the application stays)."""
+    values: dict[str, Any] = {
+        "title": fact.title,
+        "publisher": fact.publisher,
+        "published_on": fact.published_on,
+        "language": fact.language,
+    }
+    lookup = {"url": fact.url} if fact.url else {"publisher": fact.publisher, "title": fact.title}
+    source = Source.objects.filter(**lookup).order_by("pk").first()
+    if source is None:
+        return services.source_record(actor=SYSTEM, url=fact.url, **values), "created"
+    changed = _changes(source, values)
+    if not changed:
+        return source, ""
+    return services.source_update(actor=SYSTEM, source=source, **changed), "updated"
+
+
+class _AgreementWriter:
+    """Writes one agreement's facts through the services, each only when the stored row differs."""
+
+    def __init__(
+        self,
+        fact: AgreementFact,
+        where: str,
+        types: dict[str, AgreementType],
+        sources: dict[str, Source],
+        states: dict[str, State],
+        count: Count,
+    ) -> None:
+        self.fact = fact
+        self.where = where
+        self.types = types
+        self.sources = sources
+        self.states = states
+        self.count = count
+
+    def write(self) -> None:
+        agreement = _guarded(f"{self.where.rstrip(': ')}", self._agreement)
+        for number, event in enumerate(self.fact.events):
+            _guarded(f"{self.where}events[{number}]", self._event, agreement, event)
+        for number, round_fact in enumerate(self.fact.rounds):
+            _guarded(f"{self.where}rounds[{number}]", self._round, agreement, round_fact)
+        for number, milestone in enumerate(self.fact.milestones):
+            _guarded(f"{self.where}milestones[{number}]", self._milestone, agreement, milestone)
+
+    def _source(self, key: str | None) -> Source | None:
+        return self.sources[key] if key else None
+
+    def _state(self, code: str | None) -> State | None:
+        return self.states[code] if code else None
+
+    def _agreement(self) -> Agreement:
+        fact = self.fact
+        values: dict[str, Any] = {
             "title": fact.title,
-            "type": types[fact.type],
+            "type": self.types[fact.type],
             "summary": fact.summary,
+            "target_conclusion_on": fact.target_conclusion_on,
             "entry_into_force_scheduled_on": fact.entry_into_force_scheduled_on,
-        },
-    )
-    count("agreements", outcome)
-    for party in fact.parties:
-        _, outcome = _upsert(
-            Participation,
-            {"agreement": agreement, "state": states[party.state]},
-            {
-                "signed_on": party.signed_on,
-                "approval_status": party.approval_status,
-                "approval_body": party.approval_body,
-                "approval_submitted_on": party.approval_submitted_on,
-                "approval_decided_on": party.approval_decided_on,
-                "approval_decided_precision": party.approval_decided_precision,
-                "entry_into_force_on": party.entry_into_force_on,
-                "note": party.note,
-                "source": sources.get(party.source),
-            },
+        }
+        participations = [self._participation(party) for party in fact.parties]
+        agreement = Agreement.objects.filter(slug=fact.slug).first()
+        if agreement is None:
+            agreement = services.agreement_create(actor=SYSTEM, slug=fact.slug, participations=participations, **values)
+            self.count("agreements", "created")
+            for _ in participations:
+                self.count("participations", "created")
+            return agreement
+        changed = _changes(agreement, values)
+        self.count("agreements", "updated" if changed else "")
+        stored = {p.state_id: p for p in agreement.participations.all()}
+        outcomes = [self._participation_outcome(stored.get(item["state"].pk), item) for item in participations]
+        for outcome in outcomes:
+            self.count("participations", outcome)
+        if not changed and not any(outcomes):
+            return agreement
+        if any(outcomes):
+            # Parties that others added to a seeded agreement stay, as they are.
+            listed = {item["state"].pk for item in participations}
+            participations += [{"state": p.state} for p in stored.values() if p.state_id not in listed]
+        return services.agreement_update(
+            actor=SYSTEM, agreement=agreement, participations=participations if any(outcomes) else None, **changed
         )
-        count("participations", outcome)
-    recorded = set(agreement.events.values_list("status", "effective_on"))
-    for event in fact.events:
-        if (event.status, event.on) in recorded:
-            count("status events", "")
-            continue
+
+    def _participation(self, party: PartyFact) -> dict[str, Any]:
+        return {
+            "state": self.states[party.state],
+            "signed_on": party.signed_on,
+            "approval_status": party.approval_status,
+            "approval_body": party.approval_body,
+            "approval_submitted_on": party.approval_submitted_on,
+            "approval_decided_on": party.approval_decided_on,
+            "approval_decided_precision": party.approval_decided_precision,
+            "entry_into_force_on": party.entry_into_force_on,
+            "note": party.note,
+            "source": self._source(party.source),
+        }
+
+    @staticmethod
+    def _participation_outcome(stored: Participation | None, item: dict[str, Any]) -> str:
+        if stored is None:
+            return "created"
+        return "updated" if _changes(stored, item) else ""
+
+    def _event(self, agreement: Agreement, event: EventFact) -> None:
+        """Events are never changed once recorded (a wrong one is corrected by an administrator), so an event is
+        known by its status and date and recorded only when missing."""
+        if agreement.events.filter(status=event.status, effective_on=event.effective_on).exists():
+            self.count("status events", "")
+            return
         services.agreement_transition(
-            actor=None,
+            actor=SYSTEM,
             agreement=agreement,
             status=event.status,
-            effective_on=event.on,
-            date_precision=event.precision,
+            effective_on=event.effective_on,
+            date_precision=event.date_precision,
             place=event.place,
             note=event.note,
-            source=sources.get(event.source),
+            source=self._source(event.source),
         )
-        count("status events", "created")
-    for round_fact in fact.rounds:
-        _, outcome = _upsert(
-            NegotiationRound,
-            {"agreement": agreement, "number": round_fact.number},
-            {
-                "starts_on": round_fact.starts_on,
-                "ends_on": round_fact.ends_on,
-                "place": round_fact.place,
-                "host": states.get(round_fact.host),
-                "source": sources.get(round_fact.source),
-            },
-        )
-        count("rounds", outcome)
-    for milestone in fact.milestones:
-        _, outcome = _upsert(
-            Milestone,
-            {"agreement": agreement, "title": milestone.title},
-            {
-                "kind": milestone.kind,
-                "due_on": milestone.due_on,
-                "status": MilestoneStatus.DONE if milestone.done else MilestoneStatus.PLANNED,
-                "completed_on": milestone.due_on if milestone.done else None,
-                "note": milestone.note,
-                "source": sources.get(milestone.source),
-                "responsible_party": states.get(milestone.responsible_party),
-            },
-        )
-        count("milestones", outcome)
+        self.count("status events", "created")
+
+    def _round(self, agreement: Agreement, fact: RoundFact) -> None:
+        values: dict[str, Any] = {
+            "starts_on": fact.starts_on,
+            "ends_on": fact.ends_on,
+            "place": fact.place,
+            "host": self._state(fact.host),
+            "summary": fact.summary,
+            "source": self._source(fact.source),
+        }
+        stored = agreement.rounds.filter(number=fact.number).first()
+        if stored is None:
+            services.round_record(actor=SYSTEM, agreement=agreement, number=fact.number, **values)
+            self.count("rounds", "created")
+            return
+        changed = _changes(stored, values)
+        if changed:
+            services.round_update(actor=SYSTEM, round=stored, **changed)
+        self.count("rounds", "updated" if changed else "")
+
+    def _milestone(self, agreement: Agreement, fact: MilestoneFact) -> None:
+        values: dict[str, Any] = {
+            "kind": fact.kind,
+            "due_on": fact.due_on,
+            "status": fact.status,
+            "completed_on": fact.completed_on,
+            "note": fact.note,
+            "source": self._source(fact.source),
+            "responsible_party": self._state(fact.responsible_party),
+        }
+        stored = agreement.milestones.filter(title=fact.title).order_by("pk").first()
+        if stored is None:
+            services.milestone_record(actor=SYSTEM, agreement=agreement, title=fact.title, **values)
+            self.count("milestones", "created")
+            return
+        changed = _changes(stored, values)
+        if changed:
+            services.milestone_update(actor=SYSTEM, milestone=stored, **changed)
+        self.count("milestones", "updated" if changed else "")

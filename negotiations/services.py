@@ -110,6 +110,19 @@ def agreement_create(
     return agreement
 
 
+def agreement_type_upsert(*, actor: Actor, code: str, name: str, description: str = "") -> tuple[AgreementType, str]:
+    """Create the kind of agreement with this code, or bring its name and description up to date; returns it
+    and 'created', 'updated' or '' (reference data: administrators only)."""
+    agreement_type = AgreementType.objects.filter(code=code).first()
+    if agreement_type is not None and (agreement_type.name, agreement_type.description) == (name, description):
+        return agreement_type, ""
+    outcome = "created" if agreement_type is None else "updated"
+    agreement_type = agreement_type or AgreementType(code=code)
+    agreement_type.name, agreement_type.description = name, description
+    _check(actor, Action.CREATE if outcome == "created" else Action.CHANGE, agreement_type)
+    return _save(agreement_type), outcome
+
+
 # What agreement_update may change; the status only moves through agreement_transition, the slug never.
 AGREEMENT_FIELDS = ("title", "type", "summary", "target_conclusion_on", "entry_into_force_scheduled_on")
 

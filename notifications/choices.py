@@ -1,3 +1,5 @@
+import enum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +28,12 @@ class NotificationState(models.TextChoices):
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
     DIGESTED = "digested", _("sent in a digest")
+
+
+class DeliveryResult(enum.StrEnum):
+    """What one delivery attempt came to (the task's return value; not stored: the notification's state is)."""
+
+    NOT_CLAIMED = "not-claimed"  # another worker holds it, or it is no longer pending
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"

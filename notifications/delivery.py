@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .choices import Channel, NotificationState
+from .choices import Channel, DeliveryResult, NotificationState
 from .models import DeliveryAttempt, Notification
 from .signing import sign
 from .urls_safety import check_webhook_url
@@ -46,7 +46,7 @@ class Permanent(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    state: str
+    state: DeliveryResult
     retry_in: float | None = None
 
 
@@ -63,7 +63,7 @@ def deliver(notification_id: int) -> Outcome:
         pk=notification_id, state=NotificationState.PENDING, digest=False, next_attempt_at__lte=now
     ).update(state=NotificationState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
-        return Outcome("not-claimed")
+        return Outcome(DeliveryResult.NOT_CLAIMED)
     notification = Notification.objects.select_related(
         "user", "user__profile", "endpoint", "event__agreement", "event__source", "milestone__agreement"
     ).get(pk=notification_id)
@@ -90,7 +90,7 @@ def deliver(notification_id: int) -> Outcome:
         Notification.objects.filter(pk=notification_id).update(
             state=NotificationState.SENT, sent_at=timezone.now(), last_error=""
         )
-        return Outcome("sent")
+        return Outcome(DeliveryResult.SENT)
     if retryable and notification.attempts < settings.NOTIFICATION_MAX_ATTEMPTS:
         delay = backoff_seconds(notification.attempts)
         Notification.objects.filter(pk=notification_id).update(
@@ -98,9 +98,9 @@ def deliver(notification_id: int) -> Outcome:
             next_attempt_at=timezone.now() + timezone.timedelta(seconds=delay),
             last_error=error[:2000],
         )
-        return Outcome("retry", delay)
+        return Outcome(DeliveryResult.RETRY, delay)
     Notification.objects.filter(pk=notification_id).update(state=NotificationState.FAILED, last_error=error[:2000])
-    return Outcome("failed")
+    return Outcome(DeliveryResult.FAILED)
 
 
 def _send(notification: Notification) -> int | None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
+from negotiations.choices import MilestoneStatus
 from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, StatusEvent
 from parties.models import State
 from record_cache.cache import cached
@@ -65,7 +66,7 @@ def _ics(name: str, milestones: QuerySet, rounds: QuerySet) -> bytes:
             agreement.get_absolute_url() + "#milestones",
         )
         entry.add("description", f"{milestone.get_kind_display()} — {milestone.get_status_display()}")
-        entry.add("status", "CANCELLED" if milestone.status == "cancelled" else "CONFIRMED")
+        entry.add("status", "CANCELLED" if milestone.status == MilestoneStatus.CANCELLED else "CONFIRMED")
         calendar.add_component(entry)
     for negotiation_round in rounds.select_related("agreement"):
         agreement = negotiation_round.agreement

@@ -126,7 +126,7 @@ class Notification(models.Model):
             # Sweep: pending notices whose next attempt is due, oldest first.
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(state="pending", digest=False),
+                condition=models.Q(state=NotificationState.PENDING, digest=False),
                 name="notification_due_idx",
             ),
             # Sweep: notices claimed by a worker that died (claimed long ago, still sending).

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from negotiations.models import Agreement, Participation, StatusEvent
 from raa_tracker.services import locked_for_write
 
-from .choices import Channel, Kind, StatusChangeDelivery
+from .choices import Channel, Kind, NotificationState, StatusChangeDelivery
 from .models import CalendarFeed, Notification, Watch, WebhookEndpoint
 from .signing import new_secret, valid_secret
 from .urls_safety import check_webhook_url
@@ -112,11 +112,8 @@ def store_and_enqueue(rows: list[Notification]) -> list[int]:
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        Notification.objects.filter(key__in=[row.key for row in rows], state="pending", digest=False).values_list(
-            "pk", flat=True
-        )
-    )
+    stored = Notification.objects.filter(key__in=[row.key for row in rows])
+    ids = list(stored.filter(state=NotificationState.PENDING, digest=False).values_list("pk", flat=True))
     transaction.on_commit(lambda: enqueue(ids))
     return ids
 

@@ -11,6 +11,7 @@ from django.db import connection
 
 from raa_tracker.cache import CacheUnavailable, breaker_for, warn_once_per_interval
 
+from .choices import DeliveryResult
 from .delivery import deliver
 from .services import status_event_announce
 from .sweep import run_digest, run_sweep
@@ -92,7 +93,7 @@ def announce_status_event(event_id: int) -> int:
 @shared_task(name="notifications.deliver", ignore_result=True, base=QueuedFromRequests)
 def deliver_notification(notification_id: int) -> str:
     outcome = deliver(notification_id)
-    if outcome.state == "retry":
+    if outcome.state == DeliveryResult.RETRY:
         try:
             deliver_notification.apply_async((notification_id,), countdown=outcome.retry_in)
         except Exception as error:  # noqa: BLE001 - the broker is down: the sweep finds the notice pending

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.services import profile_for
-from negotiations.seed import load_record
+from negotiations.seed import SeedError, load_record
 from parties.models import State
 
 DEMO_USERS = [
@@ -29,7 +29,10 @@ class Command(BaseCommand):
     def handle(self, *args: object, demo_users: bool = False, **options: object) -> None:
         if demo_users and not settings.DEBUG:
             raise CommandError("--demo-users is for development only and is refused when DEBUG is false.")
-        counts = load_record(report=lambda line: self.stdout.write(f"  {line}"))
+        try:
+            counts = load_record(report=lambda line: self.stdout.write(f"  {line}"))
+        except SeedError as error:
+            raise CommandError(f"The record was not seeded (nothing was stored): {error}") from None
         summary = ", ".join(
             f"{kind} {c['created']} new/{c['updated']} updated/{c['unchanged']} unchanged" for kind, c in counts.items()
         )
