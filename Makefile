@@ -54,6 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=true $(BIN)/mypy
 
 test: lint $(ENV_FILE)
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -3,7 +3,7 @@
 import datetime
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,14 +14,14 @@ from .models import ApiToken, Profile, TokenScope
 TOKEN_PREFIX = "raa_"
 
 
-def profile_for(user: AbstractBaseUser) -> Profile:
+def profile_for(user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 
 
 def token_create(
     *,
-    user: AbstractBaseUser,
+    user: User,
     scope: TokenScope = TokenScope.READ,
     name: str = "",
     expires_in: datetime.timedelta | None = None,
@@ -41,7 +41,7 @@ def token_create(
     return token, key
 
 
-def profile_update(*, user: AbstractBaseUser, language: str, time_zone: str) -> Profile:
+def profile_update(*, user: User, language: str, time_zone: str) -> Profile:
     """The language and time zone of the user's e-mails and calendar."""
     profile = profile_for(user)
     profile.language, profile.time_zone = language, time_zone

@@ -6,9 +6,13 @@ each stage: talks agreed or launched, agreement in principle, signature, entry i
 is the time between two steps. Dates known only to the month or year make a phase approximate.
 """
 
+from __future__ import annotations
+
 import datetime
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +21,9 @@ from negotiations.choices import DatePrecision, Status
 from negotiations.lifecycle import CLOSED
 from negotiations.models import Agreement
 from negotiations.selectors import counting_events
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Each step and the statuses that reach it (the first such event counts).
 STEPS: dict[str, frozenset[Status]] = {
@@ -96,15 +103,10 @@ def durations(agreement: Agreement, today: datetime.date) -> Durations:
     phases = []
     for start, end in PHASES:
         first, last = steps.get(start), steps.get(end)
-        known = first is not None and last is not None
-        phases.append(
-            Phase(
-                start,
-                end,
-                (last.on - first.on).days if known else None,
-                known and (first.approximate or last.approximate),
-            )
-        )
+        if first is not None and last is not None:
+            phases.append(Phase(start, end, (last.on - first.on).days, first.approximate or last.approximate))
+        else:
+            phases.append(Phase(start, end, None, False))
     is_open = agreement.status not in CLOSED
     talks = steps.get("talks")
     elapsed = (today - talks.on).days if is_open and talks else None
@@ -137,18 +139,18 @@ class Estimate:
     before_earlier_step: bool = False
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return STEP_LABELS[self.step]
 
     @property
-    def since_label(self) -> str:
+    def since_label(self) -> StrOrPromise:
         return STEP_LABELS[self.since]
 
     @property
     def enough_data(self) -> bool:
         return len(self.basis) >= MINIMUM_COMPARABLES
 
-    def _days(self, pick: object) -> int | None:
+    def _days(self, pick: Callable[[Sequence[int]], float]) -> int | None:
         return round(pick([days for _agreement, days in self.basis])) if self.enough_data else None
 
     @property
@@ -181,12 +183,14 @@ class Estimate:
     @property
     def median_passed(self) -> bool:
         """Today is past the median: this negotiation is already slower than half the comparables."""
-        return self.enough_data and self.expected_on < self.today
+        expected_on = self.expected_on
+        return expected_on is not None and expected_on < self.today
 
     @property
     def range_passed(self) -> bool:
         """Today is past the whole range: slower than every comparable, so the estimate no longer holds."""
-        return self.enough_data and self.latest_on < self.today
+        latest_on = self.latest_on
+        return latest_on is not None and latest_on < self.today
 
 
 def forecast(subject: Durations, others: list[Durations], today: datetime.date) -> list[Estimate]:
@@ -196,7 +200,7 @@ def forecast(subject: Durations, others: list[Durations], today: datetime.date) 
     if not subject.is_open or since is None:
         return []
     estimates = []
-    latest_expected = None
+    latest_expected: datetime.date | None = None
     for step in ORDER[ORDER.index(since) + 1 :]:
         basis = []
         for other in others:
@@ -204,10 +208,11 @@ def forecast(subject: Durations, others: list[Durations], today: datetime.date) 
             if first and last:
                 basis.append((other.agreement, (last.on - first.on).days))
         estimate = Estimate(step, since, subject.steps[since].on, today, basis)
-        if estimate.enough_data:
-            if latest_expected and estimate.expected_on < latest_expected:
+        expected_on = estimate.expected_on  # None without enough data
+        if expected_on is not None:
+            if latest_expected and expected_on < latest_expected:
                 estimate = replace(estimate, before_earlier_step=True)
-            latest_expected = max(filter(None, [latest_expected, estimate.expected_on]))
+            latest_expected = max(filter(None, [latest_expected, expected_on]))
         estimates.append(estimate)
     return estimates
 

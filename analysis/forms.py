@@ -1,6 +1,7 @@
 """The question behind the status-counts chart and endpoint: which days, month by month or year by year."""
 
 import datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ class StatusCountsForm(forms.Form):
     """`from` and `to` (default: the first recorded event and today) and the interval; the API and the
     trends page ask the same question with it, so they refuse the same answers."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         self.fields["from"] = forms.DateField(
@@ -29,8 +30,9 @@ class StatusCountsForm(forms.Form):
             label=_("Interval"), required=False, choices=[(name, INTERVAL_LABELS[name]) for name in INTERVALS]
         )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean() returns cleaned_data
         if self.errors:
             return data
         end = data.get("to") or timezone.localdate()

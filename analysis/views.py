@@ -17,7 +17,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     """How many agreements stood in each status, period by period, as a chart and its table."""
     form = StatusCountsForm(request.GET)
     valid = form.is_valid()
-    context = {"form": form, "chart": None}
+    context: dict[str, object] = {"form": form, "chart": None}
     if valid:
         start, end, interval = form.question
         periods = cached(

@@ -6,6 +6,7 @@
 The limit (one hand-written SQL query, orjson, bare WSGI) is bench/limit.py, served by its own gunicorn.
 """
 
+from django.db.models import QuerySet
 from django.urls import path
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
@@ -17,10 +18,11 @@ from rest_framework.reverse import reverse
 
 from negotiations.api.serializers import AgreementSerializer, ParticipationSerializer
 from negotiations.models import Agreement, AgreementType, Participation
+from parties.models import State
 
 
 class _ParticipationSerializer(serializers.ModelSerializer):
-    state = serializers.SlugRelatedField(slug_field="alpha3", read_only=True)
+    state = serializers.SlugRelatedField[State](slug_field="alpha3", read_only=True)
 
     class Meta:
         model = Participation
@@ -35,7 +37,7 @@ class _TypeSerializer(serializers.ModelSerializer):
 
 class TypicalAgreementSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
-    type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    type = serializers.SlugRelatedField[AgreementType](slug_field="code", read_only=True)
     participations = _ParticipationSerializer(many=True, read_only=True)
     links = serializers.SerializerMethodField()
 
@@ -66,7 +68,7 @@ class _Pages(PageNumberPagination):
     max_page_size = 200
 
 
-class TypicalAgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class TypicalAgreementViewSet(viewsets.ReadOnlyModelViewSet[Agreement]):
     queryset = Agreement.objects.all().order_by("title", "id")
     serializer_class = TypicalAgreementSerializer
     pagination_class = _Pages
@@ -75,7 +77,7 @@ class TypicalAgreementViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_classes: list = []
     filter_backends: list = []
 
-    def get_queryset(self) -> object:
+    def get_queryset(self) -> QuerySet[Agreement]:
         queryset = super().get_queryset()
         party = self.request.query_params.get("party")
         status = self.request.query_params.get("status")

@@ -7,11 +7,13 @@ costs on top of what PostgreSQL and the hardware allow. tests/api/test_listing.p
 
 import os
 from urllib.parse import parse_qsl, urlencode
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import orjson
 import psycopg2
+from psycopg2.extensions import connection, cursor
 
-_connection = None
+_connection: connection | None = None
 
 # The page is cut first (an index scan on title, id); parties are aggregated for its rows only, and the
 # total is an uncorrelated subquery that PostgreSQL runs once.
@@ -48,7 +50,7 @@ ORDER BY page.title, page.id
 """  # noqa: S608 - built from the constant FILTERS; values are parameters
 
 
-def _cursor() -> object:
+def _cursor() -> cursor:
     global _connection
     if _connection is None or _connection.closed:
         _connection = psycopg2.connect(os.environ["BENCH_DSN"])
@@ -64,7 +66,7 @@ def _page_link(base: str, query: dict[str, str], page: int | None) -> str:
     return f"{base}?{urlencode(sorted(query.items()))}" if query else base
 
 
-def application(environ: dict, start_response: object) -> list[bytes]:
+def application(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
     query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
     page = max(int(query.get("page", "1")), 1)
     size = min(int(query.get("page_size", "50")), 200)

@@ -10,6 +10,8 @@ It prints one JSON document on its last line.
   queued on Redis and delivered by a Celery worker process with the README's concurrency.
 """
 
+from __future__ import annotations
+
 import datetime
 import http.server
 import json
@@ -21,9 +23,14 @@ import tempfile
 import threading
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import django
+
+if TYPE_CHECKING:  # the models are imported once django.setup() has run
+    from django.contrib.auth.models import User
 
 DUE = 1_000
 SIZES = {"full": (10_000, 1_000_000), "small": (10_000, 100_000)}
@@ -33,7 +40,7 @@ WORKER_CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "2"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setup_registry() -> tuple[object, list[int]]:
+def _setup_registry() -> tuple[User, list[int]]:
     """100 agreements watched by one user (e-mail), with ten milestones each due within the week."""
     from django.contrib.auth import get_user_model
 
@@ -89,7 +96,9 @@ class _QueryCounter:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, execute: object, sql: str, params: object, many: bool, context: dict) -> object:
+    def __call__(
+        self, execute: Callable[[str, Any, bool, dict[str, Any]], Any], sql: str, params: Any, many: bool, context: dict
+    ) -> Any:
         self.count += 1
         return execute(sql, params, many, context)
 
@@ -143,7 +152,7 @@ def _receiver() -> tuple[http.server.ThreadingHTTPServer, list[int]]:
     return server, received
 
 
-def _measure_delivery(user: object) -> dict:
+def _measure_delivery(user: User) -> dict:
     """Queue NOTICES notices on Redis and time a worker process until every one is sent."""
     from django.db import transaction
 
@@ -213,7 +222,7 @@ def main() -> None:
         return
     from raa_tracker.celery import app
 
-    app.conf.broker_url = "memory://"  # the sweep's own work is measured here, not a broker's
+    app.conf["broker_url"] = "memory://"  # the sweep's own work is measured here, not a broker's
     small, large = SIZES[os.environ.get("BENCH_SCALE", "full")]
     _user, agreement_ids = _setup_registry()
     _add_background(small - DUE, agreement_ids)

@@ -1,17 +1,20 @@
 """The admin writes through the services, as the forms and the API do: the same policy, rules, locks and
 versions hold here, and a refusal shows beside the field (ServiceAdmin)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from accounts.policy import acting_user
 
 from . import services
 from .forms import StatusEventForm
@@ -58,11 +61,11 @@ class ServiceAdmin(admin.ModelAdmin):
         return form_class if refusal is None else _with_refusal(form_class, refusal)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.record_delete(actor=request.user, obj=obj)
+        services.record_delete(actor=acting_user(request.user), obj=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
-            services.record_delete(actor=request.user, obj=obj)
+            services.record_delete(actor=acting_user(request.user), obj=obj)
 
 
 class ParticipationInline(admin.StackedInline):
@@ -82,7 +85,7 @@ class ParticipationInline(admin.StackedInline):
         "source",
     ]
 
-    def get_formset(self, request: HttpRequest, obj: Agreement | None = None, **kwargs: object) -> type:
+    def get_formset(self, request: HttpRequest, obj: Agreement | None = None, **kwargs: Any) -> type:
         return super().get_formset(request, obj, validate_min=True, **kwargs)
 
 
@@ -100,6 +103,9 @@ class MilestoneInline(admin.TabularInline):
     fields = ["kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "source"]
 
 
+_HISTORY_COLUMNS = ("effective_on", "status", "place", "source", "recorded_by", "recorded_at", "corrects", "counts")
+
+
 class StatusEventInline(admin.TabularInline):
     """The history, read-only: status changes are recorded through the lifecycle service."""
 
@@ -107,8 +113,7 @@ class StatusEventInline(admin.TabularInline):
     fk_name = "agreement"
     extra = 0
     can_delete = False
-    fields = ["effective_on", "status", "place", "source", "recorded_by", "recorded_at", "corrects", "counts"]
-    readonly_fields = fields
+    fields = readonly_fields = _HISTORY_COLUMNS
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -167,39 +172,42 @@ class AgreementAdmin(ServiceAdmin):
         ]
         if change:
             agreement = services.agreement_update(
-                actor=request.user,
+                actor=acting_user(request.user),
                 agreement=Agreement.objects.get(pk=form.instance.pk),
                 participations=participations,
                 **fields,
             )
         else:
             agreement = services.agreement_create(
-                actor=request.user, slug=form.cleaned_data["slug"], participations=participations, **fields
+                actor=acting_user(request.user), slug=form.cleaned_data["slug"], participations=participations, **fields
             )
             form.instance.pk, form.instance._state.adding = agreement.pk, False  # for the admin's redirect
         self._save_rows(request, agreement, inlines[NegotiationRound], "round", ROUND_FIELDS)
         self._save_rows(request, agreement, inlines[Milestone], "milestone", MILESTONE_FIELDS)
 
     def _save_rows(
-        self, request: HttpRequest, agreement: Agreement, formset: BaseInlineFormSet, kind: str, names: tuple
+        self, request: HttpRequest, agreement: Agreement, formset: BaseInlineFormSet, kind: str, names: tuple[str, ...]
     ) -> None:
         """The inline rounds or milestones: each added, changed or deleted through its service."""
-        create, update = {
+        # Called with the row's changed fields as keywords, and the row itself under the name `kind`.
+        row_services: dict[str, tuple[Callable[..., Model], Callable[..., Model]]] = {
             "round": (services.round_record, services.round_update),
             "milestone": (services.milestone_record, services.milestone_update),
-        }[kind]
+        }
+        create, update = row_services[kind]
+        actor = acting_user(request.user)
         for row in formset.forms:
             if not row.cleaned_data or not (row.has_changed() or row.cleaned_data.get("DELETE")):
                 continue
             existing = row.cleaned_data.get("id")
             if existing is not None and row.cleaned_data.get("DELETE"):
-                services.record_delete(actor=request.user, obj=existing)
+                services.record_delete(actor=actor, obj=existing)
                 formset.deleted_objects.append(existing)
             elif existing is not None:
-                changed = update(actor=request.user, **{kind: existing}, **_changed(row, names))
+                changed = update(actor=actor, **{kind: existing}, **_changed(row, names))
                 formset.changed_objects.append((changed, row.changed_data))
             elif not row.cleaned_data.get("DELETE"):
-                formset.new_objects.append(create(actor=request.user, agreement=agreement, **_changed(row, names)))
+                formset.new_objects.append(create(actor=actor, agreement=agreement, **_changed(row, names)))
 
     @admin.display(description=_("status change"))
     def record_status_change(self, agreement: Agreement) -> str:
@@ -232,7 +240,7 @@ class StatusEventAdmin(admin.ModelAdmin):
         return event.is_correction
 
     def save_form(self, request: HttpRequest, form: StatusEventForm, change: bool) -> StatusEvent:
-        return services.agreement_transition(actor=request.user, **form.transition_arguments())
+        return services.agreement_transition(actor=acting_user(request.user), **form.transition_arguments())
 
     def save_model(self, request: HttpRequest, obj: StatusEvent, form: object, change: bool) -> None:
         """Already saved by the lifecycle service in save_form."""
@@ -258,9 +266,9 @@ class SourceAdmin(ServiceAdmin):
     def save_model(self, request: HttpRequest, obj: Source, form: ModelForm, change: bool) -> None:
         fields = _changed(form, SOURCE_FIELDS)
         if change:
-            services.source_update(actor=request.user, source=Source.objects.get(pk=obj.pk), **fields)
+            services.source_update(actor=acting_user(request.user), source=Source.objects.get(pk=obj.pk), **fields)
         else:
-            created = services.source_record(actor=request.user, **fields)
+            created = services.source_record(actor=acting_user(request.user), **fields)
             obj.pk, obj._state.adding = created.pk, False
 
 
@@ -275,9 +283,11 @@ class NegotiationRoundAdmin(ServiceAdmin):
     def save_model(self, request: HttpRequest, obj: NegotiationRound, form: ModelForm, change: bool) -> None:
         fields = _changed(form, (*ROUND_FIELDS, "agreement"))
         if change:
-            services.round_update(actor=request.user, round=NegotiationRound.objects.get(pk=obj.pk), **fields)
+            services.round_update(
+                actor=acting_user(request.user), round=NegotiationRound.objects.get(pk=obj.pk), **fields
+            )
         else:
-            created = services.round_record(actor=request.user, **fields)
+            created = services.round_record(actor=acting_user(request.user), **fields)
             obj.pk, obj._state.adding = created.pk, False
 
 
@@ -297,9 +307,11 @@ class MilestoneAdmin(ServiceAdmin):
     def save_model(self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool) -> None:
         fields = _changed(form, (*MILESTONE_FIELDS, "agreement"))
         if change:
-            services.milestone_update(actor=request.user, milestone=Milestone.objects.get(pk=obj.pk), **fields)
+            services.milestone_update(
+                actor=acting_user(request.user), milestone=Milestone.objects.get(pk=obj.pk), **fields
+            )
         else:
-            created = services.milestone_record(actor=request.user, **fields)
+            created = services.milestone_record(actor=acting_user(request.user), **fields)
             obj.pk, obj._state.adding = created.pk, False
 
 
@@ -322,5 +334,5 @@ class ParticipationAdmin(ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: Participation, form: ModelForm, change: bool) -> None:
         services.participation_update(
-            actor=request.user, participation=Participation.objects.get(pk=obj.pk), **form.cleaned_data
+            actor=acting_user(request.user), participation=Participation.objects.get(pk=obj.pk), **form.cleaned_data
         )

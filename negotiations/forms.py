@@ -1,6 +1,9 @@
+import datetime
+from typing import Any, TypedDict
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parties.models import State
@@ -8,7 +11,7 @@ from raa_tracker.versions import version_of
 
 from .choices import DatePrecision, Status
 from .models import Agreement, Milestone, NegotiationRound, Source, StatusEvent
-from .services import transition_check
+from .services import SourceDetails, transition_check
 
 
 class IsoDateInput(forms.DateInput):
@@ -17,8 +20,40 @@ class IsoDateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _cleaned(data: dict[str, Any] | None) -> dict[str, Any]:
+    """What Form.clean() returned: the form's cleaned_data (the stubs allow an override to return None)."""
+    assert data is not None
+    return data
+
+
+def _offer(field: forms.Field, queryset: QuerySet[Model]) -> None:
+    """Offer these rows in a model choice field of the form."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class TransitionArguments(TypedDict):
+    """A status change as services.agreement_transition takes it (without the actor)."""
+
+    agreement: Agreement
+    status: Status | str
+    effective_on: datetime.date
+    date_precision: str
+    place: str
+    source: Source | None
+    note: str
+    corrects: StatusEvent | None
+    correction_reason: str
+
+
+class NewSource(SourceDetails):
+    """A source entered beside a change, as services.source_find_or_record takes it."""
+
+    url: str
 
 
 class StatusEventForm(forms.ModelForm):
@@ -42,8 +77,8 @@ class StatusEventForm(forms.ModelForm):
             "corrects": _("Administrators only: the wrong entry this one replaces. It stays in the history."),
         }
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         agreement, effective_on = data.get("agreement"), data.get("effective_on")
         if agreement and effective_on and not self.errors:
             status = data.get("status") or ""
@@ -53,7 +88,7 @@ class StatusEventForm(forms.ModelForm):
                 )
         return data
 
-    def transition_arguments(self) -> dict:
+    def transition_arguments(self) -> TransitionArguments:
         data = self.cleaned_data
         return {
             "agreement": data["agreement"],
@@ -87,15 +122,15 @@ class NewSourceFields(forms.Form):
     new_source_published_on = forms.DateField(label=_("Publication date"), required=False, widget=IsoDateInput())
     new_source_language = forms.CharField(label=_("Language"), max_length=16, required=False, initial="en")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = _cleaned(super().clean())
         if data.get("new_source_title") and not data.get("new_source_publisher"):
             self.add_error("new_source_publisher", _("Name the publisher of the new source."))
         if data.get("source") and data.get("new_source_title"):
             self.add_error("new_source_title", _("Choose a stored source or enter a new one, not both."))
         return data
 
-    def new_source(self) -> dict | None:
+    def new_source(self) -> NewSource | None:
         data = self.cleaned_data
         if not data.get("new_source_title"):
             return None
@@ -134,13 +169,13 @@ class StatusChangeForm(NewSourceFields, VersionedForm):
 
     field_order = ["status", "effective_on", "date_precision", "place", "source", "note"]
 
-    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # Form's arguments, passed on
         super().__init__(*args, **kwargs)
         self.agreement = agreement
-        self.fields["source"].queryset = source_choices(agreement)
+        _offer(self.fields["source"], source_choices(agreement))
         self.fields["version"].initial = version_of(agreement)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("status") and data.get("effective_on") and "status" not in self.errors:
             try:
@@ -160,11 +195,11 @@ class RoundForm(NewSourceFields, VersionedModelForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # ModelForm's arguments, passed on
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement
-        self.fields["source"].queryset = source_choices(agreement)
-        self.fields["host"].queryset = State.objects.order_by("short_name")
+        _offer(self.fields["source"], source_choices(agreement))
+        _offer(self.fields["host"], State.objects.order_by("short_name"))
         if self.instance.pk:
             self.fields["version"].initial = version_of(self.instance)
         else:
@@ -181,11 +216,11 @@ class MilestoneForm(NewSourceFields, VersionedModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: object, agreement: Agreement, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # ModelForm's arguments, passed on
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement
-        self.fields["source"].queryset = source_choices(agreement)
-        self.fields["responsible_party"].queryset = State.objects.filter(participations__agreement=agreement)
+        _offer(self.fields["source"], source_choices(agreement))
+        _offer(self.fields["responsible_party"], State.objects.filter(participations__agreement=agreement))
         if self.instance.pk:
             self.fields["version"].initial = version_of(self.instance)
 

@@ -52,6 +52,7 @@ def allowed_next(position: Position) -> list[Status]:
     if current in FINAL:
         return []
     if current == Status.SUSPENDED:
+        assert position.held is not None  # advance() suspends only an agreement that has a status
         moves = [position.held]
         if position.held in BEFORE_SIGNATURE:
             moves.append(Status.ABANDONED)

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -13,6 +14,9 @@ from . import lifecycle
 from .choices import MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def agreements_with_parties() -> QuerySet[Agreement]:
     """Agreements with their type and parties, for lists (three queries whatever the number of rows)."""
@@ -21,7 +25,8 @@ def agreements_with_parties() -> QuerySet[Agreement]:
     )
 
 
-def status_counts() -> dict[str, int]:
+def status_counts() -> dict[str | None, int]:
+    """How many agreements have each status; None counts those with no status recorded yet."""
     return dict(Agreement.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
 
 
@@ -40,7 +45,18 @@ def counting_events() -> QuerySet[StatusEvent]:
     return StatusEvent.objects.filter(correction__isnull=True).exclude(status="").order_by("effective_on", "id")
 
 
-def as_of(agreements: QuerySet[Agreement], day: datetime.date) -> QuerySet[Agreement]:
+class AsOf(TypedDict):
+    """What `as_of()` annotates: the status an agreement had on the day, and since when."""
+
+    as_of_status: str
+    as_of_since: datetime.date
+
+
+if TYPE_CHECKING:
+    AgreementAsOf = WithAnnotations[Agreement, AsOf]
+
+
+def as_of(agreements: QuerySet[Agreement], day: datetime.date) -> "QuerySet[AgreementAsOf]":
     """The agreements that existed on `day` (had a status by then), each annotated with the status it had
     (`as_of_status`) and since when (`as_of_since`), from the event log."""
     last = counting_events().filter(agreement=OuterRef("pk"), effective_on__lte=day).order_by("-effective_on", "-id")
@@ -52,7 +68,8 @@ def as_of(agreements: QuerySet[Agreement], day: datetime.date) -> QuerySet[Agree
 def show_as_of(agreements: Iterable[Agreement]) -> None:
     """Agreements from `as_of()` show the status they had then (on these instances only: never saved)."""
     for agreement in agreements:
-        agreement.status, agreement.status_since = agreement.as_of_status, agreement.as_of_since
+        then = cast("AgreementAsOf", agreement)  # read through as_of(), behind a FilterSet the checker cannot see
+        agreement.status, agreement.status_since = then.as_of_status, then.as_of_since
 
 
 def recent_events(limit: int = 10) -> QuerySet[StatusEvent]:
@@ -77,7 +94,16 @@ def negotiations_in_progress() -> QuerySet[Agreement]:
     return agreements_with_parties().filter(status__in=lifecycle.IN_PROGRESS).order_by("started_on", "title")
 
 
-def overview(today: datetime.date, rows: int) -> dict[str, object]:
+class Overview(TypedDict):
+    status_counts: dict[str | None, int]
+    type_counts: list[tuple[AgreementType, int]]
+    due_soon: list[Milestone]
+    overdue: list[Milestone]
+    recent: list[StatusEvent]
+    in_progress: list[Agreement]
+
+
+def overview(today: datetime.date, rows: int) -> Overview:
     """The overview's figures, evaluated (so that they can be cached): each list shows its first `rows`
     only, so the page costs the same with forty agreements or forty thousand."""
     return {
@@ -113,7 +139,13 @@ def agreement_page(slug: str) -> AgreementPage:
     milestones = list(
         agreement.milestones.select_related("responsible_party", "source", "owner").order_by("due_on", "id")
     )
-    cited = {item.source_id for item in [*participations, *history, *rounds, *milestones] if item.source_id}
+    citing: list[Participation | StatusEvent | NegotiationRound | Milestone] = [
+        *participations,
+        *history,
+        *rounds,
+        *milestones,
+    ]
+    cited = {item.source_id for item in citing if item.source_id}
     sources = list(Source.objects.filter(pk__in=cited).order_by("published_on", "title"))
     return AgreementPage(agreement, participations, history, rounds, milestones, sources)
 

@@ -7,7 +7,7 @@ workers) and skips the policy check, so views must always pass request.user.
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -297,8 +297,9 @@ def _validate_event(event: StatusEvent) -> None:
         errors.setdefault("effective_on", []).append(
             _("A status change cannot take effect in the future; record a milestone for what is planned.")
         )
-    if event.corrects_id is not None:
-        if event.corrects.agreement_id != event.agreement_id:
+    corrects = event.corrects
+    if corrects is not None:
+        if corrects.agreement_id != event.agreement_id:
             errors.setdefault("corrects", []).append(_("The corrected entry belongs to another agreement."))
         if not event.correction_reason.strip():
             errors.setdefault("correction_reason", []).append(_("Say why the entry is corrected."))
@@ -454,7 +455,16 @@ def agreement_set_participations(
     return kept
 
 
-def source_find_or_record(*, actor: Actor, url: str = "", **fields: object) -> Source:
+class SourceDetails(TypedDict):
+    """What describes a source besides its address: source_record's other arguments."""
+
+    title: str
+    publisher: str
+    published_on: NotRequired[datetime.date | None]
+    language: NotRequired[str]
+
+
+def source_find_or_record(*, actor: Actor, url: str = "", **fields: Unpack[SourceDetails]) -> Source:
     """The stored source with this address, or a new one: the same publication is cited, not duplicated."""
     if url:
         existing = Source.objects.filter(url=url).first()
@@ -470,12 +480,14 @@ def agreements_enter_into_force(*, today: datetime.date) -> int:
     agreement_transition locks the row and refuses the second move."""
     moved = 0
     for agreement in selectors.signed_and_due(today):
+        effective_on = agreement.entry_into_force_scheduled_on
+        assert effective_on is not None  # signed_and_due() selects agreements by this date
         try:
             agreement_transition(
                 actor=None,
                 agreement=agreement,
                 status=Status.IN_FORCE,
-                effective_on=agreement.entry_into_force_scheduled_on,
+                effective_on=effective_on,
                 note="Entered into force on the date fixed by the exchange of notes (recorded automatically).",
             )
             moved += 1

@@ -2,12 +2,14 @@
 
 import datetime
 from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.policy import Action
+from accounts.policy import Action, acting_user
 from parties.models import State
 from raa_tracker.versions import version_of
 from record_cache.cache import cached
@@ -29,8 +31,11 @@ from record_cache.cache import cached
 from . import lifecycle, pages, selectors, services
 from .choices import Status
 from .filtersets import AgreementFilterSet
-from .forms import MilestoneForm, RoundForm, SourceForm, StatusChangeForm
-from .models import Agreement, Milestone, NegotiationRound
+from .forms import MilestoneForm, NewSourceFields, RoundForm, SourceForm, StatusChangeForm
+from .models import Agreement, Milestone, NegotiationRound, Source
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 OVERVIEW_ROWS = 15
@@ -56,7 +61,10 @@ def _overview(today: datetime.date) -> dict[str, object]:
     figures = selectors.overview(today, OVERVIEW_ROWS)
     counts = figures["status_counts"]
     for agreement in figures["in_progress"]:
-        agreement.running_days = (today - agreement.started_on).days if agreement.started_on else None
+        # A figure for the template only, on the evaluated row (never saved).
+        agreement.running_days = (  # type: ignore[attr-defined]
+            (today - agreement.started_on).days if agreement.started_on else None
+        )
     return figures | {
         "status_counts": [(status, counts.get(status.value, 0)) for status in Status],
         "unrecorded": counts.get(None, 0),
@@ -126,7 +134,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     can_change = policy.can(user, Action.CHANGE, agreement)
     if can_change:
         for milestone in page.milestones:
-            milestone.version = version_of(milestone)
+            milestone.version = version_of(milestone)  # type: ignore[attr-defined]  # for its form's hidden field
     context = {
         "page": page,
         "agreement": agreement,
@@ -165,7 +173,7 @@ def _agreement_for(request: HttpRequest, slug: str, action: Action) -> Agreement
     return agreement
 
 
-def _add_service_errors(form: object, error: ValidationError) -> None:
+def _add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's errors beside the form's fields, or above the form when it has no such field."""
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -174,7 +182,7 @@ def _add_service_errors(form: object, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _source_for(form: object, user: object) -> object:
+def _source_for(form: NewSourceFields, user: User) -> Source | None:
     new = form.new_source()
     return services.source_find_or_record(actor=user, **new) if new else form.cleaned_data.get("source")
 
@@ -186,9 +194,10 @@ def record_status(request: HttpRequest, slug: str) -> HttpResponse:
     form = StatusChangeForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        actor = acting_user(request.user)
         try:
             services.agreement_transition(
-                actor=request.user,
+                actor=actor,
                 agreement=agreement,
                 expected_version=data["version"],
                 status=data["status"],
@@ -196,7 +205,7 @@ def record_status(request: HttpRequest, slug: str) -> HttpResponse:
                 date_precision=data["date_precision"],
                 place=data["place"],
                 note=data["note"],
-                source=_source_for(form, request.user),
+                source=_source_for(form, actor),
             )
         except ValidationError as error:  # StaleVersion and TransitionRefused among them
             _add_service_errors(form, error)
@@ -206,26 +215,29 @@ def record_status(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "negotiations/status_form.html", {"form": form, "agreement": agreement})
 
 
-def _model_fields(form: RoundForm | MilestoneForm) -> dict[str, object]:
+def _model_fields(form: RoundForm | MilestoneForm) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
 
 
-class _AgreementRowEdit(View):
+_Row = TypeVar("_Row", bound=NegotiationRound | Milestone)
+
+
+class _AgreementRowEdit(View, Generic[_Row]):
     """Add or edit a row that belongs to an agreement (a round or a milestone) through its service; the form's
     hidden version makes the service refuse an edit made from a stale page."""
 
-    model: type[NegotiationRound] | type[Milestone]
+    model: type[_Row]
     form_class: type[RoundForm] | type[MilestoneForm]
     kind: str  # the anchor of the agreement page's section: rounds, milestones
-    saved: str
+    saved: "StrOrPromise"
 
-    def heading(self, obj: Model | None) -> str:
+    def heading(self, obj: _Row | None) -> str:
         raise NotImplementedError
 
-    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
+    def update(self, request: HttpRequest, obj: _Row, version: str, fields: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def dispatch(self, request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
@@ -236,7 +248,7 @@ class _AgreementRowEdit(View):
             return self.http_method_not_allowed(request)
         form = self.form_class(request.POST or None, instance=obj, agreement=agreement)
         if request.method == "POST" and form.is_valid():
-            fields = _model_fields(form) | {"source": _source_for(form, request.user)}
+            fields = _model_fields(form) | {"source": _source_for(form, acting_user(request.user))}
             try:
                 if obj is None:
                     self.create(request, agreement, fields)
@@ -252,39 +264,39 @@ class _AgreementRowEdit(View):
 
 
 @method_decorator(login_required, name="dispatch")
-class RoundEdit(_AgreementRowEdit):
+class RoundEdit(_AgreementRowEdit[NegotiationRound]):
     """Add a negotiation round, or edit one."""
 
     model, form_class, kind, saved = NegotiationRound, RoundForm, "rounds", gettext_lazy("The round was saved.")
 
-    def heading(self, obj: Model | None) -> str:
+    def heading(self, obj: NegotiationRound | None) -> str:
         return (
             _("Edit round %(number)s") % {"number": obj.number}
             if isinstance(obj, NegotiationRound)
             else _("Add a round")
         )
 
-    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
-        services.round_record(actor=request.user, agreement=agreement, **fields)
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, Any]) -> None:
+        services.round_record(actor=acting_user(request.user), agreement=agreement, **fields)
 
-    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
-        services.round_update(actor=request.user, round=obj, expected_version=version, **fields)
+    def update(self, request: HttpRequest, obj: NegotiationRound, version: str, fields: dict[str, Any]) -> None:
+        services.round_update(actor=acting_user(request.user), round=obj, expected_version=version, **fields)
 
 
 @method_decorator(login_required, name="dispatch")
-class MilestoneEdit(_AgreementRowEdit):
+class MilestoneEdit(_AgreementRowEdit[Milestone]):
     """Add a milestone, or edit one."""
 
     model, form_class, kind, saved = Milestone, MilestoneForm, "milestones", gettext_lazy("The milestone was saved.")
 
-    def heading(self, obj: Model | None) -> str:
+    def heading(self, obj: Milestone | None) -> str:
         return _("Edit a milestone") if obj else _("Add a milestone")
 
-    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, object]) -> None:
-        services.milestone_record(actor=request.user, agreement=agreement, **fields)
+    def create(self, request: HttpRequest, agreement: Agreement, fields: dict[str, Any]) -> None:
+        services.milestone_record(actor=acting_user(request.user), agreement=agreement, **fields)
 
-    def update(self, request: HttpRequest, obj: Model, version: str, fields: dict[str, object]) -> None:
-        services.milestone_update(actor=request.user, milestone=obj, expected_version=version, **fields)
+    def update(self, request: HttpRequest, obj: Milestone, version: str, fields: dict[str, Any]) -> None:
+        services.milestone_update(actor=acting_user(request.user), milestone=obj, expected_version=version, **fields)
 
 
 round_edit = RoundEdit.as_view()
@@ -299,7 +311,7 @@ def milestone_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     policy.require(request.user, Action.CHANGE, milestone)
     try:
         services.milestone_complete(
-            actor=request.user,
+            actor=acting_user(request.user),
             milestone=milestone,
             completed_on=timezone.localdate(),
             expected_version=request.POST.get("version", ""),
@@ -322,7 +334,7 @@ def source_create(request: HttpRequest) -> HttpResponse:
         next_url = reverse("overview")
     if request.method == "POST" and form.is_valid():
         try:
-            services.source_record(actor=request.user, **form.cleaned_data)
+            services.source_record(actor=acting_user(request.user), **form.cleaned_data)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:

@@ -4,6 +4,7 @@ A notice is claimed with a conditional update (pending → sending), so two work
 A worker killed mid-send leaves it `sending`; the sweep returns it to `pending` once its lease has expired.
 """
 
+import datetime
 import json
 import logging
 import random
@@ -11,8 +12,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
@@ -95,7 +98,7 @@ def deliver(notification_id: int) -> Outcome:
         delay = backoff_seconds(notification.attempts)
         Notification.objects.filter(pk=notification_id).update(
             state=NotificationState.PENDING,
-            next_attempt_at=timezone.now() + timezone.timedelta(seconds=delay),
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
             last_error=error[:2000],
         )
         return Outcome(DeliveryResult.RETRY, delay)
@@ -114,13 +117,13 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _context(notification: Notification) -> dict:
+def _context(notification: Notification) -> dict[str, object]:
     agreement = None
-    if notification.event_id:
+    if notification.event is not None:
         agreement = notification.event.agreement
-    elif notification.milestone_id:
+    elif notification.milestone is not None:
         agreement = notification.milestone.agreement
-    context = {
+    context: dict[str, object] = {
         "notification": notification,
         "kind": notification.kind,
         "event": notification.event,
@@ -139,7 +142,7 @@ def _context(notification: Notification) -> dict:
     return context
 
 
-def _language(user: object) -> str:
+def _language(user: User) -> str:
     profile = getattr(user, "profile", None)
     return getattr(profile, "language", "") or settings.LANGUAGE_CODE
 
@@ -171,20 +174,20 @@ def _send_email(notification: Notification) -> None:
         raise Retryable(f"e-mail: {error}") from error
 
 
-def webhook_payload(notification: Notification) -> dict:
-    data: dict = {"notification": notification.webhook_id}
-    if notification.event_id:
-        event = notification.event
+def webhook_payload(notification: Notification) -> dict[str, Any]:
+    data: dict[str, Any] = {"notification": notification.webhook_id}
+    event, milestone = notification.event, notification.milestone
+    if event is not None:
+        source = event.source
         data |= {
             "agreement": event.agreement.slug,
             "agreement_url": site_url(event.agreement.get_absolute_url()),
             "status": event.status,
             "effective_on": event.effective_on.isoformat(),
             "event": event.pk,
-            "source": event.source.url or event.source.title if event.source_id else None,
+            "source": source.url or source.title if source is not None else None,
         }
-    if notification.milestone_id:
-        milestone = notification.milestone
+    if milestone is not None:
         data |= {
             "agreement": milestone.agreement.slug,
             "agreement_url": site_url(milestone.agreement.get_absolute_url()),

@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Callable
 
 import icalendar
+from django.contrib.auth.models import User
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -48,7 +49,7 @@ def _entry(
     return entry
 
 
-def _ics(name: str, milestones: QuerySet, rounds: QuerySet) -> bytes:
+def _ics(name: str, milestones: QuerySet[Milestone], rounds: QuerySet[NegotiationRound]) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//RAA Tracker//raa_tracker//EN")
     calendar.add("version", "2.0")
@@ -126,7 +127,7 @@ def state_calendar(request: HttpRequest, alpha3: str) -> HttpResponse:
     )
 
 
-def watched_filter(user: object) -> Q:
+def watched_filter(user: User) -> Q:
     watches = list(Watch.objects.filter(user=user))
     if any(watch.everything for watch in watches):
         return Q()
@@ -135,7 +136,7 @@ def watched_filter(user: object) -> Q:
     return Q(agreement_id__in=agreement_ids) | Q(agreement__participations__state_id__in=state_ids)
 
 
-def private_calendar(request: HttpRequest, user: object) -> HttpResponse:
+def private_calendar(request: HttpRequest, user: User) -> HttpResponse:
     scope = watched_filter(user)
     return _calendar(
         _ics(
@@ -152,7 +153,9 @@ class StatusChangesFeed(Feed):
     feed_type = Atom1Feed
     limit = 50
 
-    def get_object(self, request: HttpRequest, slug: str | None = None, alpha3: str | None = None) -> object:
+    def get_object(
+        self, request: HttpRequest, slug: str | None = None, alpha3: str | None = None
+    ) -> Agreement | State | None:
         _require_public_read(request)
         if slug:
             return get_object_or_404(Agreement, slug=slug)
@@ -160,16 +163,16 @@ class StatusChangesFeed(Feed):
             return get_object_or_404(State, alpha3=alpha3.upper())
         return None
 
-    def title(self, obj: object) -> str:
+    def title(self, obj: Agreement | State | None) -> str:
         return _("Status changes: %(name)s") % {"name": obj} if obj else _("Status changes")
 
-    def link(self, obj: object) -> str:
+    def link(self, obj: Agreement | State | None) -> str:
         return obj.get_absolute_url() if obj else "/"
 
-    def subtitle(self, obj: object) -> str:
+    def subtitle(self, obj: Agreement | State | None) -> str:
         return _("The latest recorded changes of status, with their sources.")
 
-    def items(self, obj: object) -> QuerySet:
+    def items(self, obj: Agreement | State | None) -> QuerySet[StatusEvent]:
         events = StatusEvent.objects.select_related("agreement", "source").exclude(status="")
         if isinstance(obj, Agreement):
             events = events.filter(agreement=obj)
@@ -181,7 +184,7 @@ class StatusChangesFeed(Feed):
         return f"{item.agreement.title}: {item.get_status_display()}"
 
     def item_description(self, item: StatusEvent) -> str:
-        source = f" — {item.source.publisher}: {item.source.title}" if item.source_id else ""
+        source = f" — {item.source.publisher}: {item.source.title}" if item.source is not None else ""
         return f"{item.effective_on.isoformat()} {item.place} {item.note}{source}".strip()
 
     def item_link(self, item: StatusEvent) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from negotiations.models import Agreement, Participation, StatusEvent
+from parties.models import State
 from raa_tracker.services import locked_for_write
 
 from .choices import Channel, Kind, NotificationState, StatusChangeDelivery
@@ -42,7 +43,7 @@ class Watcher:
         self.webhook_ids |= {endpoint.pk for endpoint in watch.webhooks.all() if endpoint.active}
         self.lead_days |= {int(days) for days in watch.lead_days}
         self.overdue |= watch.overdue
-        order = [StatusChangeDelivery.OFF, StatusChangeDelivery.DIGEST, StatusChangeDelivery.IMMEDIATE]
+        order: list[str] = [StatusChangeDelivery.OFF, StatusChangeDelivery.DIGEST, StatusChangeDelivery.IMMEDIATE]
         if order.index(watch.status_changes) > order.index(self.status_changes):
             self.status_changes = watch.status_changes
 
@@ -75,6 +76,7 @@ def watchers_for(
         elif watch.agreement_id:
             covered = [watch.agreement_id]
         else:
+            assert watch.state_id is not None  # watch_has_one_target: no agreement, not everything, so a state
             covered = parties.get(watch.state_id, [])
         for agreement_id in covered:
             result[agreement_id].setdefault(watch.user_id, Watcher(watch.user_id)).add(watch)
@@ -163,9 +165,9 @@ def unannounced_status_events(limit: int) -> list[int]:
 
 def watch_set(
     *,
-    user: object,
+    user: User,
     agreement: Agreement | None = None,
-    state: object = None,
+    state: State | None = None,
     everything: bool = False,
     email: bool = True,
     webhooks: Iterable[WebhookEndpoint] = (),
@@ -218,7 +220,7 @@ def email_unsubscribe(*, user: User, agreement: Agreement | None) -> int:
     return Watch.objects.filter(pk__in=watches.values("pk")).update(email=False)
 
 
-def webhook_create(*, user: object, url: str, secret: str = "", events: Iterable[str] = ()) -> WebhookEndpoint:
+def webhook_create(*, user: User, url: str, secret: str = "", events: Iterable[str] = ()) -> WebhookEndpoint:
     """Register an endpoint; without a secret one is generated (and shown once by the caller)."""
     check_webhook_url(url)
     if secret and not valid_secret(secret):
@@ -240,7 +242,7 @@ def webhook_delete(*, user: User, endpoint: WebhookEndpoint, expected_version: s
         locked_for_write(endpoint, expected_version).delete()
 
 
-def calendar_feed_reset(*, user: object) -> str:
+def calendar_feed_reset(*, user: User) -> str:
     """A new private calendar secret for the user; the old URL stops working. Returns the secret (shown once)."""
     secret = secrets.token_urlsafe(24)
     digest = hashlib.sha256(secret.encode()).hexdigest()
@@ -248,7 +250,7 @@ def calendar_feed_reset(*, user: object) -> str:
     return secret
 
 
-def calendar_feed_user(secret: str) -> object | None:
+def calendar_feed_user(secret: str) -> User | None:
     digest = hashlib.sha256(secret.encode()).hexdigest()
     feed = CalendarFeed.objects.select_related("user").filter(digest=digest, user__is_active=True).first()
     return feed.user if feed else None

@@ -6,14 +6,16 @@ conditional update, and notifications are unique by key.
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from negotiations.models import Milestone
+from negotiations.models import Milestone, StatusEvent
 
 from .choices import Channel, Kind, NotificationState
 from .models import Notification
@@ -104,6 +106,24 @@ def _milestone_reminders(today: datetime.date) -> int:
     return len(fresh)
 
 
+class DigestItem(TypedDict):
+    """One status change as a digest's payload lists it (stored as JSON, read by the e-mail templates)."""
+
+    agreement: str
+    url: str
+    status: str
+    effective_on: str
+
+
+def _digest_item(event: StatusEvent) -> DigestItem:
+    return {
+        "agreement": event.agreement.title,
+        "url": event.agreement.get_absolute_url(),
+        "status": event.status,
+        "effective_on": event.effective_on.isoformat(),
+    }
+
+
 def run_digest(now: datetime.datetime | None = None) -> int:
     """Bundle each user's status changes held for the digest into one e-mail (once per user and day)."""
     now = now or timezone.now()
@@ -118,18 +138,7 @@ def run_digest(now: datetime.datetime | None = None) -> int:
         by_user.setdefault(notification.user_id, []).append(notification)
     created = []
     for user_id, items in by_user.items():
-        payload = {
-            "items": [
-                {
-                    "agreement": item.event.agreement.title,
-                    "url": item.event.agreement.get_absolute_url(),
-                    "status": item.event.status,
-                    "effective_on": item.event.effective_on.isoformat(),
-                }
-                for item in items
-                if item.event_id
-            ]
-        }
+        payload = {"items": [_digest_item(item.event) for item in items if item.event is not None]}
         with transaction.atomic():
             digest, made = Notification.objects.get_or_create(
                 key=f"digest:{user_id}:{today}:email",
@@ -140,5 +149,5 @@ def run_digest(now: datetime.datetime | None = None) -> int:
             )
             if made:
                 created.append(digest.pk)
-                transaction.on_commit(lambda pk=digest.pk: enqueue([pk]))
+                transaction.on_commit(functools.partial(enqueue, [digest.pk]))
     return len(created)

@@ -3,8 +3,10 @@
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from celery import Task, shared_task
+from celery.result import AsyncResult
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -76,7 +78,7 @@ class QueuedFromRequests(Task):
     CacheUnavailable instead of waiting for the broker's timeouts and retries as well. The notice stays
     pending for the sweep."""
 
-    def apply_async(self, *args: object, **kwargs: object) -> object:
+    def apply_async(self, *args: Any, **kwargs: Any) -> AsyncResult[Any]:  # Task.apply_async's, passed on
         if settings.REDIS_URL and not breaker_for(settings.REDIS_URL).closed:
             # Redis failed recently: ask the cache first, which fails at once while the breaker is open and
             # otherwise waits one short cache timeout, not the broker's longer ones and their retries.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
+from accounts.policy import acting_user
 from accounts.services import profile_for, profile_update
 from negotiations.models import Agreement
 
@@ -44,18 +45,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def watches(request: HttpRequest) -> HttpResponse:
     """The user's watches, their recent notices, their calendar address and their e-mail language and time zone."""
-    profile = profile_for(request.user)
+    user = acting_user(request.user)
+    profile = profile_for(user)
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        profile_update(user=request.user, **form.cleaned_data)
+        profile_update(user=user, **form.cleaned_data)
         messages.success(request, _("Your settings were saved."))
         return redirect("watches")
     context = {
         "form": form,
-        "watches": Watch.objects.filter(user=request.user)
-        .select_related("agreement", "state")
-        .prefetch_related("webhooks"),
-        "notifications": Notification.objects.filter(user=request.user).order_by("-created_at")[:20],
+        "watches": Watch.objects.filter(user=user).select_related("agreement", "state").prefetch_related("webhooks"),
+        "notifications": Notification.objects.filter(user=user).order_by("-created_at")[:20],
         "calendar_url": request.session.pop("calendar_url", None),
     }
     return render(request, "notifications/watches.html", context)
@@ -66,7 +66,7 @@ def watches(request: HttpRequest) -> HttpResponse:
 def watch_toggle(request: HttpRequest, slug: str) -> HttpResponse:
     """The watch button of an agreement page."""
     agreement = get_object_or_404(Agreement, slug=slug)
-    if not services.watch_toggle(user=request.user, agreement=agreement):
+    if not services.watch_toggle(user=acting_user(request.user), agreement=agreement):
         messages.success(request, _("You no longer watch this agreement."))
     else:
         messages.success(request, _("You watch this agreement: reminders and status changes come by e-mail."))
@@ -76,14 +76,15 @@ def watch_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def watch_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    services.watch_delete(user=request.user, watch=get_object_or_404(Watch, pk=pk, user=request.user))
+    user = acting_user(request.user)
+    services.watch_delete(user=user, watch=get_object_or_404(Watch, pk=pk, user=user))
     return redirect("watches")
 
 
 @login_required
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
-    secret = services.calendar_feed_reset(user=request.user)
+    secret = services.calendar_feed_reset(user=acting_user(request.user))
     request.session["calendar_url"] = site_url(reverse("calendar-private", args=[secret]))
     return redirect("watches")
 

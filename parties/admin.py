@@ -1,8 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from .models import Grouping, State
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _MemberTotal(TypedDict):
+    member_total: int
 
 
 @admin.register(State)
@@ -18,9 +29,9 @@ class GroupingAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "members__short_name", "members__alpha3"]
     filter_horizontal = ["members"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Grouping]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WithAnnotations[Grouping, _MemberTotal]]:
         return super().get_queryset(request).annotate(member_total=Count("members"))
 
     @admin.display(description="members", ordering="member_total")
-    def member_count(self, grouping: Grouping) -> int:
+    def member_count(self, grouping: WithAnnotations[Grouping, _MemberTotal]) -> int:
         return grouping.member_total

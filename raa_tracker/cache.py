@@ -16,8 +16,8 @@ every call and a miss cannot be told from an answer (`add()` returning False rea
 import logging
 import threading
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -109,12 +109,12 @@ def warn_once_per_interval(logger: logging.Logger, topic: str, message: str, *ar
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache with bounded timeouts and the breaker (see the module docstring)."""
 
-    def __init__(self, server: str, params: dict) -> None:
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         seconds = settings.CACHE_TIMEOUT_MS / 1000
         # socket_timeout also bounds the handshake (SELECT, CLIENT SETINFO) on a server that accepts but
         # never answers; no retries, so one call costs at most connect + one socket timeout.
-        self._options = {"socket_connect_timeout": seconds, "socket_timeout": seconds, **self._options}
+        self._options: dict[str, Any] = {"socket_connect_timeout": seconds, "socket_timeout": seconds, **self._options}
         self.breaker = breaker_for(server if isinstance(server, str) else ",".join(server))
 
     def _guarded(self, call: Callable[[], T]) -> T:
@@ -127,22 +127,22 @@ class ResilientRedisCache(RedisCache):
         self.breaker.succeeded()
         return result
 
-    def add(self, key: str, value: object, timeout: object = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def add(self, key: str, value: object, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guarded(lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))
 
     def get(self, key: str, default: object = None, version: int | None = None) -> object:
         return self._guarded(lambda: super(ResilientRedisCache, self).get(key, default, version))
 
-    def set(self, key: str, value: object, timeout: object = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+    def set(self, key: str, value: object, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         self._guarded(lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
 
-    def touch(self, key: str, timeout: object = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def touch(self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guarded(lambda: super(ResilientRedisCache, self).touch(key, timeout, version))
 
     def delete(self, key: str, version: int | None = None) -> bool:
         return self._guarded(lambda: super(ResilientRedisCache, self).delete(key, version))
 
-    def get_many(self, keys: list[str], version: int | None = None) -> dict:
+    def get_many(self, keys: Iterable[str], version: int | None = None) -> dict[str, Any]:
         return self._guarded(lambda: super(ResilientRedisCache, self).get_many(keys, version))
 
     def has_key(self, key: str, version: int | None = None) -> bool:
@@ -151,11 +151,13 @@ class ResilientRedisCache(RedisCache):
     def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         return self._guarded(lambda: super(ResilientRedisCache, self).incr(key, delta, version))
 
-    def set_many(self, data: dict, timeout: object = DEFAULT_TIMEOUT, version: int | None = None) -> list:
+    def set_many(
+        self, data: dict[str, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[str]:
         return self._guarded(lambda: super(ResilientRedisCache, self).set_many(data, timeout, version))
 
-    def delete_many(self, keys: list[str], version: int | None = None) -> None:
+    def delete_many(self, keys: Iterable[str], version: int | None = None) -> None:
         self._guarded(lambda: super(ResilientRedisCache, self).delete_many(keys, version))
 
-    def clear(self) -> bool:
-        return self._guarded(lambda: super(ResilientRedisCache, self).clear())
+    def clear(self) -> bool:  # type: ignore[override]  # RedisCache.clear returns the client's bool; stubs say None
+        return self._guarded(lambda: self._cache.clear())  # what RedisCache.clear runs

@@ -45,6 +45,11 @@ def _plain(text: str, status: int = 200) -> HttpResponse:
     return HttpResponse(text, status=status, content_type="text/plain")
 
 
+def _mark_logged(response: HttpResponse) -> None:
+    """Keep Django's request logging (django.utils.log.log_response) from logging `response` again."""
+    response._has_been_logged = True  # type: ignore[attr-defined]  # Django's private flag, not in its stubs
+
+
 class HealthCheckMiddleware:
     """Answers /healthz before host validation and HTTPS redirects, so that container health checks and
     load balancers (which call by IP, over plain HTTP) get a plain answer: the app runs and reaches its
@@ -63,7 +68,7 @@ class HealthCheckMiddleware:
         except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
             outages.failed(exc)
             response = _plain("database unavailable", 503)
-            response._has_been_logged = True  # by outages.failed, once per interval, not once per probe
+            _mark_logged(response)  # by outages.failed, once per interval, not once per probe
             return response
         outages.recovered()
         if "workers" in request.GET:
@@ -137,6 +142,7 @@ def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespon
     session and the user's settings cannot be read. Both say when to come back (Retry-After)."""
     outages.failed(exc)
     language = translation.get_language_from_request(request)
+    response: HttpResponse
     with translation.override(language):
         if request.path.startswith("/api/"):
             detail = _("The database cannot be reached at the moment. Retry after the seconds in Retry-After.")
@@ -146,7 +152,7 @@ def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespon
             response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
-    response._has_been_logged = True  # by outages.failed, once per interval; Django would log each request
+    _mark_logged(response)  # by outages.failed, once per interval; Django would log each request
     return response
 
 

@@ -265,6 +265,7 @@ CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 5, minimum=1)
 CELERY_BROKER_DIR = BASE_DIR / env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery-broker"))
 # Redis redelivers an unacknowledged task after this many seconds; retries are always scheduled well below it.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, float | str | bool]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -35,7 +35,7 @@ def handler500(request: HttpRequest) -> HttpResponse:
     """Django calls this for an exception raised in a view or in any middleware (with DEBUG false), while it is
     being handled: a database outage becomes the 503 of DatabaseOutageMiddleware, never a 500."""
     exc = sys.exception()
-    if is_database_outage(exc):
+    if exc is not None and is_database_outage(exc):
         return database_unavailable(request, exc)
     if request.path.startswith("/api/"):
         return json_problem(request, 500, "The server failed; the error has been logged.")

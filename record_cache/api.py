@@ -6,11 +6,14 @@ Nothing in a list depends on who asks (reads are public), which is what makes on
 """
 
 from collections.abc import Callable
+from typing import Any
 
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from raa_tracker.api.bases import ListViewSetBase
 from record_cache.cache import cached
 
 
@@ -21,14 +24,16 @@ def cached_page(name: str, request: Request, build: Callable[[], dict]) -> Respo
     return Response(cached(f"api:{name}", parts, build))
 
 
-class CachedListMixin:
+class CachedListMixin(ListViewSetBase):
     """`list` through the record cache; CSV exports stream uncached. A view with a faster way to build a
     page overrides `list_data`."""
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+    def list(  # type: ignore[override]  # a CSV export (CSVExportMixin, next in line) streams
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> Response | StreamingHttpResponse:
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return super().list(request, *args, **kwargs)
         return cached_page(self.basename, request, lambda: self.list_data(request, *args, **kwargs))
 
-    def list_data(self, request: Request, *args: object, **kwargs: object) -> dict:
+    def list_data(self, request: Request, *args: Any, **kwargs: Any) -> dict:
         return super().list(request, *args, **kwargs).data

@@ -25,13 +25,17 @@ read the attempt log. The document thus holds password hashes and webhook secret
 database. What is left out, and why, is in LEFT_OUT.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from django.apps import apps
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
-from django.db.models import Field, Model
+from django.db.models import Model
+from django.db.models.fields.related import RelatedField
 
 FORMAT = "raa-tracker-record"
 VERSION = 1
@@ -102,12 +106,12 @@ def exported_models() -> list[type[Model]]:
 
 
 def _referenced(model: type[Model]) -> set[type[Model]]:
-    return {field.related_model for field in model._meta.concrete_fields if field.is_relation}
+    return {field.related_model for field in model._meta.concrete_fields if isinstance(field, RelatedField)}
 
 
-def by_natural_key(model: type[Model], exported: list[type[Model]]) -> list[Field]:
+def by_natural_key(model: type[Model], exported: list[type[Model]]) -> list[RelatedField[Any, Any]]:
     """Relations to tables that are not exported: written as the related row's natural key, not its id."""
-    fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model not in exported]
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, RelatedField) and f.related_model not in exported]
     for field in fields:
         if not hasattr(field.related_model, "natural_key"):
             raise TypeError(
@@ -115,6 +119,24 @@ def by_natural_key(model: type[Model], exported: list[type[Model]]) -> list[Fiel
                 "nor identified by a natural key; export it or add it to LEFT_OUT with a reason."
             )
     return fields
+
+
+class _NaturallyKeyed(Protocol):
+    def natural_key(self) -> tuple[Any, ...]: ...
+
+
+class NaturalKeyManager(Protocol):
+    def get_by_natural_key(self, *key: Any) -> Model: ...
+
+
+def natural_key(obj: Model) -> list[Any]:
+    """The natural key of a row of a table that by_natural_key accepted (it checks that the model has one)."""
+    return list(cast(_NaturallyKeyed, obj).natural_key())
+
+
+def natural_key_manager(model: type[Model], using: str) -> NaturalKeyManager:
+    """The manager that finds rows of a table that by_natural_key accepted by their natural key."""
+    return cast(NaturalKeyManager, model._default_manager.db_manager(using))
 
 
 def migration_state(connection: BaseDatabaseWrapper) -> dict[str, str]:

@@ -3,7 +3,7 @@
 import datetime
 import json
 import time
-from typing import BinaryIO
+from typing import Protocol
 
 import orjson
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,8 +20,17 @@ from .document import (
     by_natural_key,
     exported_models,
     migration_state,
+    natural_key,
     silent,
 )
+
+
+class ByteSink(Protocol):
+    """Where the document goes: a binary file, or anything that takes bytes the same way."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 def _json_default(value: object) -> object:
@@ -34,7 +43,7 @@ def _json_default(value: object) -> object:
 class _Writer:
     """Writes the document piece by piece: one row per line, or every value indented with `indent`."""
 
-    def __init__(self, stream: BinaryIO, indent: int | None) -> None:
+    def __init__(self, stream: ByteSink, indent: int | None) -> None:
         self.stream = stream
         self.indent = indent
         self.size = 0
@@ -89,7 +98,7 @@ class _Writer:
 
 
 def export_record(
-    *, stream: BinaryIO, progress: Progress = silent, indent: int | None = None, using: str = DEFAULT_DB_ALIAS
+    *, stream: ByteSink, progress: Progress = silent, indent: int | None = None, using: str = DEFAULT_DB_ALIAS
 ) -> TransferReport:
     """Write the whole record to `stream` (binary), table by table, from one consistent snapshot."""
     started = time.monotonic()
@@ -119,7 +128,7 @@ def export_record(
             natural = []
             for field in by_natural_key(model, models):
                 related = field.related_model._base_manager.using(using).select_related()
-                keys = {obj.pk: list(obj.natural_key()) for obj in related}
+                keys = {obj.pk: natural_key(obj) for obj in related}
                 natural.append((fields.index(field), keys))
             rows = (
                 model._base_manager.using(using)

@@ -1,15 +1,18 @@
 """Reading a record document into an empty database, in one transaction, every value's type checked."""
 
+from __future__ import annotations
+
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import BinaryIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.fields.related import RelatedField
 
 from . import document
 from .document import (
@@ -22,12 +25,17 @@ from .document import (
     by_natural_key,
     exported_models,
     migration_state,
+    natural_key_manager,
     silent,
 )
-from .jsonstream import JsonStreamError, JsonStreamReader
+from .jsonstream import ByteSource, JsonStreamError, JsonStreamReader
+
+# A value as handed to the database driver: what a field's get_db_prep_save() returns, which may be one of the
+# driver's adapter objects (a JSON value on PostgreSQL), so more than the plain types Django's stubs list.
+DatabaseValue = Any
 
 
-def import_record(*, stream: BinaryIO, progress: Progress = silent, using: str = DEFAULT_DB_ALIAS) -> TransferReport:
+def import_record(*, stream: ByteSource, progress: Progress = silent, using: str = DEFAULT_DB_ALIAS) -> TransferReport:
     """Load a document written by export_record into an empty database at the same migration state.
 
     Everything is written in one transaction: a refused or broken document leaves the database as it was.
@@ -162,7 +170,7 @@ def _import_rows(
     label = model._meta.label_lower
     readers = _column_readers(model, names, list(models.values()), connection, using)
     insert = _Inserter(model, connection)
-    batch: list[list[object]] = []
+    batch: list[list[DatabaseValue]] = []
     done = 0
     for number in reader.elements():
         row = reader.value()
@@ -203,13 +211,13 @@ _TEXT_TYPES = {"CharField", "TextField", "SlugField"}
 
 def _column_readers(
     model: type[Model], names: list[str], exported: list[type[Model]], connection: BaseDatabaseWrapper, using: str
-) -> list[tuple[int, Callable[[object], object]]]:
+) -> list[tuple[int, Callable[[object], DatabaseValue]]]:
     """For each concrete field, in the model's order: its position in a document row, and how to turn the JSON
     value into the database's parameter (checking its type on the way)."""
     natural = by_natural_key(model, exported)
     readers = []
     for field in model._meta.concrete_fields:
-        kind = (field.target_field if field.is_relation else field).get_internal_type()
+        kind = (field.target_field if isinstance(field, RelatedField) else field).get_internal_type()
         if field in natural:
             read = _natural_key_lookup(field, using)
         elif kind in _INTEGER_TYPES:
@@ -224,10 +232,10 @@ def _column_readers(
     return readers
 
 
-def _expect(kind: type, field: Field) -> Callable[[object], object]:
+def _expect(kind: type, field: Field) -> Callable[[object], DatabaseValue]:
     """Values that JSON and the database share (numbers, strings, booleans) go as they are, once checked."""
 
-    def read(value: object) -> object:
+    def read(value: object) -> DatabaseValue:
         if value is None or type(value) is kind:
             return value
         raise ValidationError(f"{field.name} must be {kind.__name__} or null, not {value!r}")
@@ -235,15 +243,15 @@ def _expect(kind: type, field: Field) -> Callable[[object], object]:
     return read
 
 
-def _prepared(field: Field, connection: BaseDatabaseWrapper, value: object) -> object:
+def _prepared(field: Field, connection: BaseDatabaseWrapper, value: object) -> DatabaseValue:
     return field.get_db_prep_save(value, connection)
 
 
-def _natural_key_lookup(field: Field, using: str) -> Callable[[object], object]:
-    manager = field.related_model._default_manager.db_manager(using)
+def _natural_key_lookup(field: RelatedField[Any, Any], using: str) -> Callable[[object], DatabaseValue]:
+    manager = natural_key_manager(field.related_model, using)
     found: dict[tuple, object] = {}
 
-    def lookup(key: object) -> object:
+    def lookup(key: object) -> DatabaseValue:
         if key is None:
             return None
         if not isinstance(key, list):
@@ -251,11 +259,17 @@ def _natural_key_lookup(field: Field, using: str) -> Callable[[object], object]:
         if tuple(key) not in found:
             try:
                 found[tuple(key)] = manager.get_by_natural_key(*key).pk
-            except (field.related_model.DoesNotExist, TypeError):
+            # A relation's model is concrete, so it has DoesNotExist; the plugin grants it to concrete models only.
+            except (field.related_model.DoesNotExist, TypeError):  # type: ignore[attr-defined]
                 raise TransferError(f"{field.name} {key!r} does not exist in this database") from None
         return found[tuple(key)]
 
     return lookup
+
+
+def _column(field: Field) -> str:
+    assert field.column is not None  # only many-to-many fields have none, and they are not concrete
+    return field.column
 
 
 class _Inserter:
@@ -268,11 +282,11 @@ class _Inserter:
         self.connection = connection
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(_column(field)) for field in fields)
         self.head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608 - names from the model
         self.placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
 
-    def __call__(self, rows: list[list[object]], first: int) -> None:
+    def __call__(self, rows: list[list[DatabaseValue]], first: int) -> None:
         try:
             with self.connection.cursor() as cursor:
                 if self.connection.vendor == "sqlite":

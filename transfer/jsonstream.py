@@ -10,9 +10,15 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from typing import BinaryIO, NoReturn
+from typing import NoReturn, Protocol
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+class ByteSource(Protocol):
+    """What the document is read from: a binary file, or anything that hands out bytes the same way."""
+
+    def read(self, size: int, /) -> bytes: ...
 
 
 class JsonStreamError(ValueError):
@@ -24,7 +30,7 @@ class JsonStreamReader:
     # A single value (a row, a header entry) larger than this is refused rather than read on into memory.
     MAX_VALUE_CHARS = 64 << 20
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: ByteSource) -> None:
         self._stream = stream
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._json = json.JSONDecoder()
@@ -47,6 +53,7 @@ class JsonStreamReader:
             if self._peek() != '"':
                 self.fail("expected a key (a string in double quotes)")
             key = self.value()
+            assert isinstance(key, str)  # the value starts with a double quote, so it is a string
             self.expect(":", "':'")
             yield key
             if self.expect(",}", "',' or '}'") == "}":
@@ -106,7 +113,9 @@ class JsonStreamReader:
     def _peek(self) -> str:
         """The next character that is not whitespace, without consuming it; '' at the end of the document."""
         while True:
-            self._pos = _WHITESPACE.match(self._buffer, self._pos).end()
+            whitespace = _WHITESPACE.match(self._buffer, self._pos)
+            assert whitespace is not None  # the pattern also matches the empty string
+            self._pos = whitespace.end()
             if self._pos < len(self._buffer):
                 return self._buffer[self._pos]
             if not self._fill():

@@ -51,15 +51,18 @@ class PolicyPermission(PublicReadPermission):
             self.message = "This token is read-only; create a token with write scope to change records."
             return False
         creating = request.method == "POST" and getattr(view, "action", None) == "create"
-        if creating and not policy.can(request.user, Action.CREATE, model):
-            self.message = "Your account may not create this kind of record."
-            return False
+        if creating:
+            assert model is not None  # "create" is the action of CreateModelMixin, on a view with a queryset
+            if not policy.can(request.user, Action.CREATE, model):
+                self.message = "Your account may not create this kind of record."
+                return False
         return True
 
     def has_object_permission(self, request: Request, view: "APIView", obj: Model) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return policy.can(request.user, Action.VIEW, obj)
-        action = getattr(view, "object_actions", {}).get(view.action) or METHOD_ACTIONS.get(request.method)
+        view_action = getattr(view, "action", None)  # viewsets name their actions; other views have none
+        action = getattr(view, "object_actions", {}).get(view_action) or METHOD_ACTIONS.get(request.method or "")
         reason = None if action is None else policy.refusal(request.user, action, obj)
         if reason is None:
             return True

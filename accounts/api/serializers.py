@@ -40,7 +40,11 @@ class ApiTokenSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerialize
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
     """The response to creating a token: the only time its key is shown."""
 
-    key = serializers.CharField(read_only=True, help_text="Shown once; store it now. Only its digest is kept.")
+    key = serializers.SerializerMethodField(help_text="Shown once; store it now. Only its digest is kept.")
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
+
+    def get_key(self, token: ApiToken) -> str:
+        """The key is never stored: the view that has just created the token passes it in the context."""
+        return self.context["key"]

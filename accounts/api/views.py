@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import OwnRecordsOnly
 from accounts.models import ApiToken, TokenScope
+from accounts.policy import acting_user
 from accounts.services import token_create, token_revoke
 from raa_tracker.api.concurrency import ConcurrencyMixin
 
@@ -36,24 +37,23 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=acting_user(self.request.user))
 
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
+        assert isinstance(serializer, ApiTokenSerializer)  # serializer_class; the type of get_serializer() is generic
         serializer.is_valid(raise_exception=True)
         scope = serializer.validated_data.get("scope", TokenScope.READ)
         if scope == TokenScope.WRITE and isinstance(request.auth, ApiToken) and request.auth.scope != TokenScope.WRITE:
             raise serializers.ValidationError({"scope": ["A read-only token cannot create a write token."]})
         token, key = token_create(
-            user=request.user,
+            user=acting_user(request.user),
             scope=scope,
             name=serializer.validated_data.get("name", ""),
             expires_in=serializer.expires_in(),
         )
-        token.key = key
-        return Response(
-            ApiTokenCreatedSerializer(token, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        context = {**self.get_serializer_context(), "key": key}
+        return Response(ApiTokenCreatedSerializer(token, context=context).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: ApiToken) -> None:
         token_revoke(token=instance, expected_version=self.expected_version)

@@ -1,5 +1,7 @@
 """The JSON of durations, comparables and forecasts (API), from analysis.durations."""
 
+import datetime
+
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 
@@ -8,7 +10,7 @@ from raa_tracker.api.serializers import fill_url
 from ..durations import MINIMUM_COMPARABLES, Comparison, Durations, Estimate
 
 
-def _iso(value: object) -> str | None:
+def _iso(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 

@@ -48,7 +48,9 @@ class StatusCountsView(generics.GenericAPIView):
             raise serializers.ValidationError({name: [str(EMPTY_VALUE)] for name in empty})
         form = StatusCountsForm(request.query_params)
         if not form.is_valid():
-            raise serializers.ValidationError({name: list(errors) for name, errors in form.errors.items()})
+            raise serializers.ValidationError(
+                {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+            )
         start, end, interval = form.question
 
         def build() -> dict:
@@ -63,7 +65,7 @@ class StatusCountsView(generics.GenericAPIView):
         return cached_page("analysis-status-counts", request, build)
 
 
-class AgreementAnalysisViewSet(ConcurrencyMixin, viewsets.GenericViewSet):
+class AgreementAnalysisViewSet(ConcurrencyMixin[Agreement], viewsets.GenericViewSet[Agreement]):
     """An agreement's durations and comparables, under the agreement's URL (/agreements/<slug>/durations/)."""
 
     lookup_field = "slug"

@@ -1,11 +1,17 @@
 """The Gantt chart of an agreement beside its comparables: each one's phases as bars on one calendar axis,
 with the subject's next step estimated as a range; the table beside it lists the same steps."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..durations import ORDER, STEP_LABELS, Comparison, Durations, Estimate
 from .axis import WIDTH, DateScale, Tick
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GANTT_LEFT = 180  # the gutter holds the row labels
 GANTT_ROW = 34
@@ -24,7 +30,7 @@ class Bar:
 class Dot:
     x: float
     css: str
-    title: str
+    title: StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,13 @@ def short_label(durations: Durations) -> str:
     return label or agreement.title
 
 
+def _estimate_span(estimate: Estimate) -> tuple[datetime.date, datetime.date, datetime.date]:
+    """The earliest, expected and latest date of an estimate with enough data."""
+    earliest_on, expected_on, latest_on = estimate.earliest_on, estimate.expected_on, estimate.latest_on
+    assert earliest_on and expected_on and latest_on  # enough data gives all three
+    return earliest_on, expected_on, latest_on
+
+
 def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
     """One row per agreement (the subject first), its phases as bars on a shared calendar axis; an open one's
     current phase runs to today, and the next estimated step of the subject is drawn as its range."""
@@ -113,7 +126,7 @@ def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
     if not dates:
         return Gantt()
     if estimate:
-        dates.append(estimate.latest_on)
+        dates.append(_estimate_span(estimate)[2])
     scale = DateScale.whole_years(min(dates), max([*dates, today]), GANTT_LEFT, WIDTH - 16)
     x_of = scale.x
     chart = Gantt(ticks=scale.ticks(), today_x=x_of(today))
@@ -146,10 +159,9 @@ def gantt(comparison: Comparison, today: datetime.date) -> Gantt:
         ]
         chart.rows.append(GanttRow(durations, short_label(durations), y, n == 0, bars, dots))
     if estimate:
-        x = x_of(estimate.earliest_on)
+        earliest_on, expected_on, latest_on = _estimate_span(estimate)
+        x = x_of(earliest_on)
         chart.estimate = EstimateMark(
-            estimate, x, max(round(x_of(estimate.latest_on) - x, 1), 2), x_of(estimate.expected_on), chart.rows[0].y
+            estimate, x, max(round(x_of(latest_on) - x, 1), 2), x_of(expected_on), chart.rows[0].y
         )
     return chart
-
-

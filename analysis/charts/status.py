@@ -3,13 +3,19 @@
 Its columns are periods rather than days, so it labels its years with the axis's `year_step` instead of a
 `DateScale`."""
 
+from __future__ import annotations
+
 import datetime
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from negotiations.choices import Status
 
 from .axis import WIDTH, Tick, year_step
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COUNTS_LEFT, COUNTS_RIGHT = 48, 16
 COUNTS_TOP, COUNTS_PLOT = 16, 240
@@ -18,7 +24,7 @@ COUNTS_TOP, COUNTS_PLOT = 16, 240
 @dataclass(frozen=True)
 class Segment:
     status: str
-    label: str
+    label: StrOrPromise
     y: float
     height: float
     count: int
@@ -106,5 +112,3 @@ def status_chart(periods: list[dict], interval: str) -> StatusChart:
             chart.table.append({"period": period["period"], "on": on, "counts": counts, "total": total})
             previous = counts
     return chart
-
-

@@ -1,9 +1,11 @@
 """An agreement's timeline: its status events, rounds and milestones on one calendar axis, up to today."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from negotiations.choices import MilestoneStatus
+from negotiations.models import Milestone, NegotiationRound, StatusEvent
 
 from .axis import WIDTH, DateScale, Tick
 
@@ -73,9 +75,12 @@ class Timeline:
         }
 
 
-
 def build_timeline(
-    history: list, rounds: list, milestones: list, today: datetime.date, status_label: object = str
+    history: list[StatusEvent],
+    rounds: list[NegotiationRound],
+    milestones: list[Milestone],
+    today: datetime.date,
+    status_label: Callable[[StatusEvent], object] = str,
 ) -> Timeline:
     """Place every dated item on one axis from the first date to today (or the last planned date)."""
     counting = [e for e in history if e.status and not hasattr(e, "correction")]

@@ -7,13 +7,14 @@ tests/api/test_listing.py holds both to the same output.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.request import Request
 
-from negotiations.models import Participation
+from negotiations.models import Agreement, Participation
 from raa_tracker.api.serializers import fill_url
 
 from .serializers import ParticipationSerializer, agreement_links
@@ -45,7 +46,7 @@ def _date(value: datetime.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _datetime_formatter() -> object:
+def _datetime_formatter() -> Callable[[datetime.datetime | None], str | None]:
     """DRF's DateTimeField output: the request's time zone, ISO 8601, 'Z' for UTC."""
     zone = timezone.get_current_timezone()
 
@@ -61,12 +62,12 @@ def _datetime_formatter() -> object:
 AS_OF_COLUMNS = ("as_of_status", "as_of_since")  # from selectors.as_of(), when the list asks `as_of`
 
 
-def agreement_rows(queryset: QuerySet) -> QuerySet:
+def agreement_rows(queryset: QuerySet[Agreement]) -> QuerySet[Agreement, dict[str, Any]]:
     """The columns a list page needs, for a filtered and ordered agreement queryset (before paging)."""
     return queryset.values(*AGREEMENT_COLUMNS, *(name for name in AS_OF_COLUMNS if name in queryset.query.annotations))
 
 
-def participation_rows(agreement_ids: Iterable[int]) -> QuerySet:
+def participation_rows(agreement_ids: Iterable[int]) -> QuerySet[Participation, dict[str, Any]]:
     return (
         Participation.objects.filter(agreement_id__in=list(agreement_ids))
         .order_by("agreement_id", "state__short_name")
@@ -74,14 +75,14 @@ def participation_rows(agreement_ids: Iterable[int]) -> QuerySet:
     )
 
 
-def participations_by_agreement(agreement_ids: Iterable[int]) -> dict[int, list[dict]]:
-    grouped: dict[int, list[dict]] = defaultdict(list)
+def participations_by_agreement(agreement_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in participation_rows(agreement_ids):
         grouped[row["agreement_id"]].append(row)
     return grouped
 
 
-def represent_agreements(rows: list[dict], request: Request) -> list[dict]:
+def represent_agreements(rows: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
     """The AgreementSerializer representation of each row (one query for all their parties)."""
     moment = _datetime_formatter()
     participations = participations_by_agreement(row["id"] for row in rows)

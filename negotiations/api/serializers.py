@@ -1,8 +1,11 @@
 """Shapes of the negotiation resources. No business rule lives here: writes go through negotiations.services."""
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,6 +22,12 @@ from negotiations.models import (
 from parties.models import State
 from raa_tracker.api.serializers import CachedHyperlinkedIdentityField, StrictTypesMixin, fill_url, list_url
 
+if TYPE_CHECKING:
+    from negotiations.selectors import AgreementAsOf
+
+# A declared field named `source` clashes, for the type checker only, with Field.source (the attribute a field
+# reads): the serializer's metaclass moves declared fields into `_declared_fields`, so the two never meet.
+
 
 class CodeRelatedField(serializers.SlugRelatedField):
     """A related row by its code, in any case (JPN, jpn; RAA, raa)."""
@@ -32,13 +41,13 @@ class CodeRelatedField(serializers.SlugRelatedField):
 class StateCodeField(CodeRelatedField):
     """A state by its alpha-3 code."""
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # SlugRelatedField's arguments, passed on
         kwargs.setdefault("queryset", State.objects.all())
         super().__init__(slug_field="alpha3", **kwargs)
 
 
 class AgreementSlugField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # SlugRelatedField's arguments, passed on
         kwargs.setdefault("queryset", Agreement.objects.all())
         super().__init__(slug_field="slug", **kwargs)
 
@@ -51,7 +60,8 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["api_url", "id", "title", "publisher", "url", "published_on", "language", "created_at", "updated_at"]
-        extra_kwargs = {"url": {"validators": []}}  # uniqueness: the model's constraint, checked by the service
+        # uniqueness: the model's constraint, checked by the service
+        extra_kwargs: dict[str, dict[str, Any]] = {"url": {"validators": []}}
 
 
 class SourceBriefSerializer(serializers.ModelSerializer):
@@ -72,7 +82,9 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
     """One party's own steps; written through the agreement (`participations` replaces the list of parties)."""
 
     state = StateCodeField()
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field: see the top
+        queryset=Source.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = Participation
@@ -102,7 +114,7 @@ class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):
         return next((p for p in agreement.participations.all() if p.state.alpha3 == state.strip().upper()), None)
 
 
-def agreement_links(request: object, slug: str) -> dict[str, str]:
+def agreement_links(request: HttpRequest, slug: str) -> dict[str, str]:
     """Where to go from an agreement; URLs are reversed once per request (lists build thousands)."""
     return {
         "transition": fill_url(request, "api:agreement-transition", "slug", slug),
@@ -138,7 +150,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
             "updated_at",
         ]
         read_only_fields = ["status", "status_since", "created_at", "updated_at"]
-        extra_kwargs = {"slug": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"slug": {"validators": []}}
 
     @extend_schema_field(
         {
@@ -150,24 +162,29 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
         }
     )
     def get_links(self, agreement: Agreement) -> dict[str, str]:
-        return agreement_links(self.context.get("request"), agreement.slug)
+        return agreement_links(self.context["request"], agreement.slug)  # a hyperlinked serializer needs it
 
-    def to_representation(self, agreement: Agreement) -> dict:
+    def to_representation(self, agreement: Agreement) -> dict[str, Any]:
         """With `?as_of=`, the status the agreement had on that day (selectors.as_of)."""
         data = super().to_representation(agreement)
         if getattr(agreement, "as_of_status", None):
-            data["status"], data["status_since"] = agreement.as_of_status, agreement.as_of_since.isoformat()
+            then = cast("AgreementAsOf", agreement)  # read through selectors.as_of(), which the FilterSet applied
+            data["status"], data["status_since"] = then.as_of_status, then.as_of_since.isoformat()
         return data
 
 
 class EventSerializer(serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:statusevent-detail")
-    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    source = SourceBriefSerializer(read_only=True, allow_null=True)
-    recorded_by = serializers.SlugRelatedField(
+    agreement: serializers.SlugRelatedField[Agreement] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    source = SourceBriefSerializer(  # type: ignore[assignment]  # a declared field: see the top
+        read_only=True, allow_null=True
+    )
+    recorded_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty when the application recorded it."
     )
-    corrects = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    corrects: serializers.PrimaryKeyRelatedField[StatusEvent] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
     corrected_by = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField(help_text="False once a correction has replaced this entry.")
     created_at = serializers.DateTimeField(source="recorded_at", read_only=True)
@@ -257,7 +274,9 @@ class TransitionSerializer(StrictTypesMixin, serializers.Serializer):
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
-    source = SourceReferenceField(required=False, allow_null=True, default=None)
+    source = SourceReferenceField(  # type: ignore[assignment]  # a declared field: see the top
+        required=False, allow_null=True, default=None
+    )
     corrects = serializers.PrimaryKeyRelatedField(queryset=StatusEvent.objects.all(), required=False, allow_null=True)
     correction_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
@@ -266,7 +285,9 @@ class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:negotiationround-detail")
     agreement = AgreementSlugField()
     host = StateCodeField(allow_null=True, required=False)
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field: see the top
+        queryset=Source.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = NegotiationRound
@@ -294,7 +315,9 @@ class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
         slug_field="username", queryset=get_user_model().objects.all(), allow_null=True, required=False
     )
     responsible_party = StateCodeField(allow_null=True, required=False)
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all(), allow_null=True, required=False)
+    source = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]  # a declared field: see the top
+        queryset=Source.objects.all(), allow_null=True, required=False
+    )
     overdue = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from negotiations.api.serializers import AgreementSlugField, StateCodeField
@@ -37,11 +39,16 @@ class WatchSerializer(StrictTypesMixin, serializers.ModelSerializer):
         ]
         validators: list = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # ModelSerializer's arguments, passed on
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.user.is_authenticated:
-            self.fields["webhooks"].child_relation.queryset = WebhookEndpoint.objects.filter(user=request.user)
+            webhooks = self.fields["webhooks"]
+            assert isinstance(webhooks, serializers.ManyRelatedField)  # many=True makes the field above one
+            own = WebhookEndpoint.objects.filter(user=request.user)
+            # A stub bug (typeddjango/django-stubs#3666) checks assigning to this `QuerySet | Manager` attribute as
+            # a read of the Manager descriptor; the assignment is well typed.
+            webhooks.child_relation.queryset = own  # type: ignore[arg-type]
 
     def validate(self, data: dict) -> dict:
         targets = [bool(data.get("agreement")), bool(data.get("state")), bool(data.get("everything"))]

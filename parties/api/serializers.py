@@ -14,7 +14,7 @@ class StateSerializer(serializers.HyperlinkedModelSerializer):
 
 class GroupingSerializer(serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:grouping-detail", lookup_field="code")
-    members = serializers.SlugRelatedField(slug_field="alpha3", many=True, read_only=True)
+    members = serializers.SlugRelatedField[State](slug_field="alpha3", many=True, read_only=True)
 
     class Meta:
         model = Grouping

@@ -14,10 +14,12 @@ in one transaction that is rolled back whenever the response is an error.
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpResponseNotModified
+from django.http import HttpRequest, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -26,6 +28,14 @@ from rest_framework.response import Response
 from raa_tracker.versions import version_of
 
 from .problems import PreconditionFailed
+
+if TYPE_CHECKING:
+    # The mixin extends the DRF view it is mixed into, of the model that view serves.
+    from rest_framework.generics import GenericAPIView as _ViewOf
+else:
+    from typing import Generic as _ViewOf  # at run time a plain mixin, subscriptable by its model
+
+_M = TypeVar("_M", bound=Model)
 
 UNSAFE = {"PUT", "PATCH", "DELETE", "POST"}
 CONDITIONAL_HEADERS = ("If-Match", "If-None-Match")
@@ -67,7 +77,9 @@ class Condition:
 
 
 def parse_tag(etag: str) -> EntityTag:
-    weak, opaque = _TAG_PARTS.fullmatch(etag).groups()
+    parts = _TAG_PARTS.fullmatch(etag)
+    assert parts is not None, etag  # the tags compared with a request's are etag_for()'s own
+    weak, opaque = parts.groups()
     return EntityTag(opaque, bool(weak))
 
 
@@ -86,7 +98,8 @@ def parse_condition(name: str, value: str) -> Condition:
 
 def read_conditions(request: Request) -> dict[str, Condition]:
     """The conditional headers the request carries, parsed (all of them, so every malformed one is named)."""
-    conditions, errors = {}, {}
+    conditions: dict[str, Condition] = {}
+    errors: dict[str, Any] = {}
     for name in CONDITIONAL_HEADERS:
         value = request.headers.get(name)
         if value is None:
@@ -94,6 +107,7 @@ def read_conditions(request: Request) -> dict[str, Condition]:
         try:
             conditions[name] = parse_condition(name, value)
         except serializers.ValidationError as refusal:
+            assert isinstance(refusal.detail, dict)  # parse_condition() names the header
             errors.update(refusal.detail)
     if errors:
         raise serializers.ValidationError(errors)
@@ -134,16 +148,24 @@ def etag_for(obj: Model) -> str:
     return f'"{version_of(obj)}"'
 
 
-class ConcurrencyMixin:
+def _method(request: HttpRequest) -> str:
+    """The request's method, which Django's handlers set on every request they pass to a view."""
+    assert request.method is not None
+    return request.method
+
+
+class ConcurrencyMixin(_ViewOf[_M]):
     """For viewsets: conditional requests on every method, row locks on writes, the ETag with every detail.
 
     Collections (list routes) have no ETag: `*` matches them (they always exist), a listed tag never does.
+    Subscripted with the view's model (`ConcurrencyMixin[Agreement]`), `get_object()` returns that model.
     """
 
     conditions: dict[str, Condition] | None = None
     expected_version: str | None = None  # the version If-Match matched, for the service to check under its lock
+    etag_object: _M | None = None  # the record this response represents, whose ETag it carries
 
-    def dispatch(self, request: Request, *args: object, **kwargs: object) -> Response:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in UNSAFE:
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
@@ -153,17 +175,20 @@ class ConcurrencyMixin:
                 transaction.set_rollback(True)
             return response
 
-    def initial(self, request: Request, *args: object, **kwargs: object) -> None:
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        if request.method == "OPTIONS":
+        method = _method(request)
+        if method == "OPTIONS":
             return  # no selected representation: the conditional headers do not apply (RFC 9110 §13.2.1)
-        if not hasattr(self, request.method.lower()):
+        if not hasattr(self, method.lower()):
             return  # 405 follows
         self.conditions = read_conditions(request)
         if self.conditions and not getattr(self, "detail", False):
-            evaluate_preconditions(self.conditions, request.method, etag=None)
+            evaluate_preconditions(self.conditions, method, etag=None)
 
-    def handle_exception(self, exc: Exception) -> Response:
+    # DRF's dispatch passes what handle_exception returns to finalize_response, which takes any HttpResponseBase
+    # (it renders only a Response); the stubs narrow it to Response, which a 304 without a body is not.
+    def handle_exception(self, exc: Exception) -> HttpResponseBase:  # type: ignore[override]
         if isinstance(exc, NotModified):
             response = HttpResponseNotModified()
             if exc.etag:
@@ -171,21 +196,22 @@ class ConcurrencyMixin:
             return response
         return super().handle_exception(exc)
 
-    def get_object(self) -> Model:
+    def get_object(self) -> _M:
         obj = super().get_object()
-        if self.request.method == "DELETE" and _has_body(self.request):
+        method = _method(self.request)
+        if method == "DELETE" and _has_body(self.request):
             raise serializers.ValidationError({"non_field_errors": [_("This request takes no body.")]})
         if self.conditions:
-            evaluate_preconditions(self.conditions, self.request.method, etag=etag_for(obj))
+            evaluate_preconditions(self.conditions, method, etag=etag_for(obj))
             if_match = self.conditions.get("If-Match")
-            if if_match is not None and not if_match.any and self.request.method in UNSAFE:
+            if if_match is not None and not if_match.any and method in UNSAFE:
                 self.expected_version = version_of(obj)
         self.etag_object = obj
         return obj
 
-    def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
-        obj = getattr(self, "etag_object", None)
+        obj = self.etag_object
         if obj is None or request.method == "OPTIONS":
             return response  # OPTIONS describes the endpoint, not the record's representation
         if 200 <= response.status_code < 300 and response.status_code != 204:

@@ -5,10 +5,13 @@ dates are `format: date`, booleans `true`/`false`, codes a pattern; what a patte
 well-formed code names a record) is the 400 "Unknown code"."""
 
 import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import set_override
 from drf_spectacular.types import OpenApiTypes
@@ -18,18 +21,24 @@ from rest_framework.request import Request
 # Parameters that are not filters but are understood by every list.
 GENERAL_PARAMETERS = {"page", "page_size", "format", "ordering", "cursor"}
 
+# Query parameters: a QueryDict (repeated parameters) from a request, or a plain dict.
+Parameters = MultiValueDict[str, Any] | Mapping[str, Any]
+
 
 class StrictFilterSet(django_filters.FilterSet):
     """Through the API (a DRF request) a parameter sent empty is refused too: a form's empty field means "any",
     but a client's empty value is usually a variable that was never set, and must not widen the answer."""
 
-    def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, data: MultiValueDict[str, Any] | dict[str, Any] | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         # A NUL character cannot reach PostgreSQL: such parameters are refused before any query is built.
+        parameters = data or {}
         self.nul_parameters = sorted(
-            name for name in (data or {}) if any("\x00" in str(v) for v in _values(data, name))
+            name for name in parameters if any("\x00" in str(v) for v in _values(parameters, name))
         )
         if self.nul_parameters:
-            data = data.copy()
+            data = parameters.copy()
             for name in self.nul_parameters:
                 del data[name]
         from_api = isinstance(kwargs.get("request"), Request)
@@ -51,12 +60,13 @@ class StrictFilterSet(django_filters.FilterSet):
 EMPTY_VALUE = _("Enter a value, or leave the parameter out.")
 
 
-def parameters_sent_empty(data: object) -> list[str]:
+def parameters_sent_empty(data: Parameters | None) -> list[str]:
     """The query parameters given at least once with an empty value (`?to=`), which the API refuses."""
-    return sorted(name for name in (data or {}) if "" in _values(data, name))
+    parameters = data or {}
+    return sorted(name for name in parameters if "" in _values(parameters, name))
 
 
-def _values(data: object, name: str) -> list:
+def _values(data: Parameters, name: str) -> list[Any]:
     """Every value of a parameter, from a QueryDict (repeated parameters) or a plain dict."""
     return data.getlist(name) if hasattr(data, "getlist") else [data[name]]
 
@@ -70,25 +80,26 @@ TYPE_CODE = r"^\s*[A-Za-z][-A-Za-z0-9]*\s*$"
 class CodeField(forms.ModelMultipleChoiceField):
     """Codes such as JPN, raa or G7, in any case; an unknown one is named in the error."""
 
-    def __init__(self, *args: object, normalize: object = str.upper, **kwargs: object) -> None:
+    def __init__(self, *args: Any, normalize: Callable[[str], str] = str.upper, **kwargs: Any) -> None:
         self.normalize = normalize
         super().__init__(*args, **kwargs)
 
-    def clean(self, value: object) -> QuerySet:
+    def clean(self, value: Any) -> QuerySet[Model]:
         if isinstance(value, list | tuple):
             value = [self.normalize(str(v).strip()) for v in value]
         return super().clean(value)
 
-    def _check_values(self, value: list[str]) -> QuerySet:
-        key = self.to_field_name
-        found = {getattr(obj, key): obj for obj in self.queryset.filter(**{f"{key}__in": value})}
+    def _check_values(self, value: list[str]) -> QuerySet[Model]:
+        key, queryset = self.to_field_name, self.queryset
+        assert key is not None and queryset is not None  # a CodeFilter names both
+        found = {getattr(obj, key): obj for obj in queryset.filter(**{f"{key}__in": value})}
         missing = [v for v in value if v not in found]
         if missing:
             # The codes go in as params, never into the message itself: they are user input and may hold a '%'.
             raise forms.ValidationError(
                 _("Unknown code: %(codes)s."), code="invalid_choice", params={"codes": ", ".join(missing)}
             )
-        return self.queryset.filter(pk__in=[obj.pk for obj in found.values()])
+        return queryset.filter(pk__in=[obj.pk for obj in found.values()])
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -98,7 +109,7 @@ class CodeFilter(django_filters.ModelMultipleChoiceFilter):
 
     field_class = CodeField
 
-    def __init__(self, *args: object, pattern: str | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, pattern: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("distinct", False)
         super().__init__(*args, **kwargs)
         if pattern:  # the schema of one value (the parameter is a list of them)
@@ -111,7 +122,7 @@ class StrictBooleanField(forms.NullBooleanField):
     widget = forms.TextInput
     VALUES = {"true": True, "1": True, "false": False, "0": False}
 
-    def to_python(self, value: object) -> bool | None:
+    def to_python(self, value: object) -> bool | None:  # type: ignore[override]  # NullBooleanField's: None is unknown
         if value in (None, ""):
             return None
         if isinstance(value, bool):

@@ -1,7 +1,9 @@
 from django.db.models import Model
 
+from .bases import GenericViewBase
 
-class CodeLookupMixin:
+
+class CodeLookupMixin(GenericViewBase):
     """For viewsets looked up by a code (JPN, RAA, g7): the code in the URL may come in any case."""
 
     lookup_normalize = staticmethod(str.upper)

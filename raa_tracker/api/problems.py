@@ -133,10 +133,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
 
     headers = {}
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    # Set by APIView.handle_exception on authentication failures, and by Throttled: not every APIException has them.
+    auth_header, wait = getattr(exc, "auth_header", None), getattr(exc, "wait", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    if wait:
+        headers["Retry-After"] = str(int(wait))
     code = exc.status_code
     if isinstance(exc, exceptions.ValidationError):
         errors = _field_errors(exc.detail)

@@ -1,5 +1,6 @@
 """JSON through orjson: the same document as DRF's JSONRenderer, several times faster on list pages."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -12,9 +13,11 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
 class ORJSONRenderer(renderers.JSONRenderer):
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
         if data is None:
             return b""
-        if self.get_indent(accepted_media_type, renderer_context or {}):
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)  # indented on request
         return orjson.dumps(data, default=_fallback, option=_OPTIONS)

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from rest_framework.views import APIView
 
 from .concurrency import CONDITION_PATTERN, ConcurrencyMixin
 from .permissions import PublicReadPermission
@@ -110,9 +111,9 @@ def _problem(code: int) -> dict[str, Any]:
     return response
 
 
-def _views_by_path(generator: object) -> dict[str, type]:
+def _views_by_path(generator: object) -> dict[str, type[APIView]]:
     """The view class behind each documented path (drf-spectacular keeps the endpoints it walked)."""
-    views = {}
+    views: dict[str, type[APIView]] = {}
     for path, _regex, _method, callback in getattr(generator, "endpoints", None) or []:
         cls = getattr(callback, "cls", None)
         if cls is not None:
@@ -125,15 +126,19 @@ def _shape(path: str) -> str:
     return re.sub(r"\{[^}]*\}", "{}", path)
 
 
-def _is_conditional(view: type | None) -> bool:
+def _is_conditional(view: type[APIView] | None) -> bool:
     return view is not None and issubclass(view, ConcurrencyMixin)
 
 
-def _reads_publicly(view: type | None) -> bool:
+def _reads_publicly(view: type[APIView] | None) -> bool:
     """A PublicReadPermission lets anonymous clients read when PUBLIC_READ is true; other permissions never do."""
     if view is None or not settings.PUBLIC_READ:
         return False
-    return any(issubclass(permission, PublicReadPermission) for permission in view.permission_classes)
+    # A composed permission (A | B) is an operand holder, not a class; the views here list classes only.
+    return any(
+        isinstance(permission, type) and issubclass(permission, PublicReadPermission)
+        for permission in view.permission_classes
+    )
 
 
 def _path_parameters(operations: dict[str, Any]) -> list[dict[str, Any]]:
@@ -168,9 +173,9 @@ def add_problem_responses(result: dict[str, Any], generator: object, request: ob
                 parameters = operation.setdefault("parameters", [])
                 parameters[:] = [p for p in parameters if p.get("name") not in {"If-Match", "If-None-Match"}]
                 parameters += [IF_MATCH, IF_NONE_MATCH]
-                for code in ("200", "304") if detail else ():
-                    if code in responses:
-                        responses[code].setdefault("headers", {})["ETag"] = ETAG
+                for status in ("200", "304") if detail else ():
+                    if status in responses:
+                        responses[status].setdefault("headers", {})["ETag"] = ETAG
             if method in READS and _reads_publicly(view):
                 security = operation.setdefault("security", [])
                 if {} not in security:
@@ -210,7 +215,7 @@ def _head_of(get: dict[str, Any]) -> dict[str, Any]:
     return head
 
 
-def _options_of(path: str, operations: dict[str, Any], view: type | None) -> dict[str, Any]:
+def _options_of(path: str, operations: dict[str, Any], view: type[APIView] | None) -> dict[str, Any]:
     """OPTIONS answers DRF's metadata after authentication and the permission check (as every method)."""
     first = next(op for method, op in operations.items() if method in METHODS - {"head", "options"})
     parameters = copy.deepcopy(_path_parameters(operations))

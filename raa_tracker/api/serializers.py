@@ -5,9 +5,10 @@ when they send the wrong type ("12" is not a number) or a field that does not ex
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -38,8 +39,14 @@ def _type_error(field: serializers.Field, value: Any) -> str | None:
 
 _UNSET = object()
 
+if TYPE_CHECKING:
+    # What the mixin extends: the serializer it is mixed into (at run time a plain class, as DRF's own mixins).
+    _SerializerBase = serializers.Serializer[Any]
+else:
+    _SerializerBase = object
 
-class StrictTypesMixin:
+
+class StrictTypesMixin(_SerializerBase):
     """Strict writes: a JSON object whose every key names a writable field, each value of its JSON type.
 
     An unknown key (a typo such as `sumary`) is refused, not ignored; a read-only field is refused unless it
@@ -47,7 +54,7 @@ class StrictTypesMixin:
     own place, as DRF names nested errors (`participations[1].sumary`: {"participations": {"1": {"sumary": …}}}).
     """
 
-    def current_instance(self, data: Mapping) -> object | None:
+    def current_instance(self, data: Mapping[str, Any]) -> object | None:
         """The stored object `data` would change (None when it creates one); nested serializers override."""
         instance = getattr(self, "instance", None)
         return None if instance is None or isinstance(instance, list | QuerySet) else instance
@@ -61,8 +68,8 @@ class StrictTypesMixin:
                     ]
                 }
             )
-        errors = {}
-        current = _UNSET
+        errors: dict[str, list[str]] = {}
+        current: object = _UNSET
         for name in data:
             field = self.fields.get(name)
             if field is None:
@@ -116,7 +123,7 @@ def _json_type(data: Any) -> str:
 PLACEHOLDERS = ("lookup-placeholder", "999999999999999999", "ZZZ")
 
 
-def url_template(request: object, view_name: str, kwarg: str, format: str | None = None) -> tuple[str, str]:
+def url_template(request: HttpRequest, view_name: str, kwarg: str, format: str | None = None) -> tuple[str, str]:
     """The absolute URL of `view_name` split around its lookup value, reversed once per request.
 
     Lists build thousands of links; reversing each one costs more than the rest of a row's serialisation.
@@ -137,7 +144,7 @@ def url_template(request: object, view_name: str, kwarg: str, format: str | None
     return cache[key]
 
 
-def list_url(request: object, view_name: str) -> str:
+def list_url(request: HttpRequest, view_name: str) -> str:
     """The absolute URL of a list view, reversed once per request (see url_template)."""
     cache = request.__dict__.setdefault("_url_templates", {})
     if view_name not in cache:
@@ -145,7 +152,7 @@ def list_url(request: object, view_name: str) -> str:
     return cache[view_name]
 
 
-def fill_url(request: object, view_name: str, kwarg: str, value: object, format: str | None = None) -> str:
+def fill_url(request: HttpRequest, view_name: str, kwarg: str, value: object, format: str | None = None) -> str:
     prefix, suffix = url_template(request, view_name, kwarg, format)
     return f"{prefix}{value}{suffix}"
 

@@ -1,12 +1,12 @@
 import sys
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from transfer.document import TransferReport
-from transfer.export import export_record
+from transfer.export import ByteSink, export_record
 
 
 class _TextSink:
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias to export from.")
 
-    def handle(self, *args: object, path: str, indent: int | None, database: str, **options: object) -> None:
+    def handle(self, *args: Any, path: str, indent: int | None, database: str, **options: Any) -> None:
         if indent is not None and indent < 0:
             raise CommandError("--indent must be 0 or more.")
         self.stderr.style_func = None  # progress on stderr is plain text, not an error; stdout may carry the document
@@ -45,8 +45,8 @@ class Command(BaseCommand):
             self.stderr.write(f"  {line}")
 
         if path == "-":
-            out = options.get("stdout") or sys.stdout
-            stream: BinaryIO = getattr(out, "buffer", None) or _TextSink(out)
+            out: TextIO = options.get("stdout") or sys.stdout
+            stream: ByteSink = getattr(out, "buffer", None) or _TextSink(out)
             report = export_record(stream=stream, progress=progress, indent=indent, using=database)
             self._summary(report, "standard output")
             return

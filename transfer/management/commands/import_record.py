@@ -1,4 +1,5 @@
 import sys
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("path", help="File to read, or - for standard input.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="Database alias to import into.")
 
-    def handle(self, *args: object, path: str, database: str, **options: object) -> None:
+    def handle(self, *args: Any, path: str, database: str, **options: Any) -> None:
         self.stderr.style_func = None  # progress on stderr is plain text, not an error
 
         def progress(line: str) -> None:
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
         try:
             if path == "-":
-                source = options.get("stdin") or sys.stdin
+                source: IO[Any] = options.get("stdin") or sys.stdin  # text, or bytes as call_command may give
                 report = import_record(stream=getattr(source, "buffer", source), progress=progress, using=database)
             else:
                 with open(path, "rb") as stream:
