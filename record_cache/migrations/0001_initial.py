@@ -40,7 +40,6 @@ class Migration(migrations.Migration):
                 "constraints": [models.CheckConstraint(condition=models.Q(("id", 1)), name="generation_single_row")],
             },
         ),
-        # Later migrations that add tables to a watched app call triggers.install for them
-        # (tests/test_record_cache.py fails while a table has none).
+        # Tables that later migrations add to a watched app get theirs after migrate (apps.py).
         migrations.RunPython(install_triggers, remove_triggers),
     ]
