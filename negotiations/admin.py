@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model, QuerySet
@@ -19,7 +20,7 @@ from accounts.policy import acting_user
 from . import services
 from .forms import StatusEventForm
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
-from .services import AGREEMENT_FIELDS, MILESTONE_FIELDS, ROUND_FIELDS, SOURCE_FIELDS
+from .services import AGREEMENT_FIELDS, MILESTONE_FIELDS, PARTICIPATION_FIELDS, ROUND_FIELDS, SOURCE_FIELDS
 
 
 def _changed(form: ModelForm, names: tuple[str, ...]) -> dict[str, Any]:
@@ -59,6 +60,22 @@ class ServiceAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "service_refusal", None)
         return form_class if refusal is None else _with_refusal(form_class, refusal)
+
+    service_fields: tuple[str, ...] = ()  # what the admin's form hands to the services
+
+    def create(self, actor: User, fields: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def update(self, actor: User, obj: Any, fields: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        actor, fields = acting_user(request.user), _changed(form, self.service_fields)
+        if change:
+            self.update(actor, type(obj).objects.get(pk=obj.pk), fields)
+        else:
+            created = self.create(actor, fields)
+            obj.pk, obj._state.adding = created.pk, False  # for the admin's message and redirect
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.record_delete(actor=acting_user(request.user), obj=obj)
@@ -263,13 +280,13 @@ class SourceAdmin(ServiceAdmin):
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
 
-    def save_model(self, request: HttpRequest, obj: Source, form: ModelForm, change: bool) -> None:
-        fields = _changed(form, SOURCE_FIELDS)
-        if change:
-            services.source_update(actor=acting_user(request.user), source=Source.objects.get(pk=obj.pk), **fields)
-        else:
-            created = services.source_record(actor=acting_user(request.user), **fields)
-            obj.pk, obj._state.adding = created.pk, False
+    service_fields = SOURCE_FIELDS
+
+    def create(self, actor: User, fields: dict[str, Any]) -> Source:
+        return services.source_record(actor=actor, **fields)
+
+    def update(self, actor: User, obj: Source, fields: dict[str, Any]) -> Source:
+        return services.source_update(actor=actor, source=obj, **fields)
 
 
 @admin.register(NegotiationRound)
@@ -280,15 +297,13 @@ class NegotiationRoundAdmin(ServiceAdmin):
     autocomplete_fields = ["agreement", "host", "source"]
     list_select_related = ["agreement", "host"]
 
-    def save_model(self, request: HttpRequest, obj: NegotiationRound, form: ModelForm, change: bool) -> None:
-        fields = _changed(form, (*ROUND_FIELDS, "agreement"))
-        if change:
-            services.round_update(
-                actor=acting_user(request.user), round=NegotiationRound.objects.get(pk=obj.pk), **fields
-            )
-        else:
-            created = services.round_record(actor=acting_user(request.user), **fields)
-            obj.pk, obj._state.adding = created.pk, False
+    service_fields = (*ROUND_FIELDS, "agreement")
+
+    def create(self, actor: User, fields: dict[str, Any]) -> NegotiationRound:
+        return services.round_record(actor=actor, **fields)
+
+    def update(self, actor: User, obj: NegotiationRound, fields: dict[str, Any]) -> NegotiationRound:
+        return services.round_update(actor=actor, round=obj, **fields)
 
 
 @admin.register(Milestone)
@@ -304,15 +319,13 @@ class MilestoneAdmin(ServiceAdmin):
     def overdue(self, milestone: Milestone) -> bool:
         return milestone.is_overdue()
 
-    def save_model(self, request: HttpRequest, obj: Milestone, form: ModelForm, change: bool) -> None:
-        fields = _changed(form, (*MILESTONE_FIELDS, "agreement"))
-        if change:
-            services.milestone_update(
-                actor=acting_user(request.user), milestone=Milestone.objects.get(pk=obj.pk), **fields
-            )
-        else:
-            created = services.milestone_record(actor=acting_user(request.user), **fields)
-            obj.pk, obj._state.adding = created.pk, False
+    service_fields = (*MILESTONE_FIELDS, "agreement")
+
+    def create(self, actor: User, fields: dict[str, Any]) -> Milestone:
+        return services.milestone_record(actor=actor, **fields)
+
+    def update(self, actor: User, obj: Milestone, fields: dict[str, Any]) -> Milestone:
+        return services.milestone_update(actor=actor, milestone=obj, **fields)
 
 
 @admin.register(Participation)
@@ -332,7 +345,7 @@ class ParticipationAdmin(ServiceAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Participation | None = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Participation, form: ModelForm, change: bool) -> None:
-        services.participation_update(
-            actor=acting_user(request.user), participation=Participation.objects.get(pk=obj.pk), **form.cleaned_data
-        )
+    service_fields = PARTICIPATION_FIELDS
+
+    def update(self, actor: User, obj: Participation, fields: dict[str, Any]) -> Participation:
+        return services.participation_update(actor=actor, participation=obj, **fields)

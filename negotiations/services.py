@@ -58,6 +58,18 @@ def _set_fields(obj: Model, fields: Mapping[str, object], *, allowed: Iterable[s
         setattr(obj, name, value)
 
 
+def _update(
+    actor: Actor, obj: M, expected_version: str | None, fields: Mapping[str, object], allowed: Iterable[str]
+) -> M:
+    """The common path of a change to one row: the policy, the row locked (and its version checked), the
+    fields this write may change, the model's own rules, then the row."""
+    _check(actor, Action.CHANGE, obj)
+    with transaction.atomic():
+        locked = locked_for_write(obj, expected_version)
+        _set_fields(locked, fields, allowed=allowed)
+        return _save(locked)
+
+
 def _stays_with_its_agreement(obj: NegotiationRound | Milestone, fields: dict[str, object]) -> None:
     """A round or milestone belongs to one agreement for good: moving it would rewrite another record's history."""
     moved_to = fields.pop("agreement", obj.agreement)
@@ -342,11 +354,7 @@ SOURCE_FIELDS = ("title", "publisher", "url", "published_on", "language")
 
 
 def source_update(*, actor: Actor, source: Source, expected_version: str | None = None, **fields: object) -> Source:
-    _check(actor, Action.CHANGE, source)
-    with transaction.atomic():
-        locked = locked_for_write(source, expected_version)
-        _set_fields(locked, fields, allowed=SOURCE_FIELDS)
-        return _save(locked)
+    return _update(actor, source, expected_version, fields, SOURCE_FIELDS)
 
 
 ROUND_FIELDS = ("number", "starts_on", "ends_on", "place", "host", "summary", "source")
@@ -367,11 +375,7 @@ def round_update(
 ) -> NegotiationRound:
     """Change a round; it stays with its agreement."""
     _stays_with_its_agreement(round, fields)
-    _check(actor, Action.CHANGE, round)
-    with transaction.atomic():
-        locked = locked_for_write(round, expected_version)
-        _set_fields(locked, fields, allowed=ROUND_FIELDS)
-        return _save(locked)
+    return _update(actor, round, expected_version, fields, ROUND_FIELDS)
 
 
 MILESTONE_FIELDS = (
@@ -393,11 +397,7 @@ def milestone_update(
 ) -> Milestone:
     """Change a milestone; it stays with its agreement."""
     _stays_with_its_agreement(milestone, fields)
-    _check(actor, Action.CHANGE, milestone)
-    with transaction.atomic():
-        locked = locked_for_write(milestone, expected_version)
-        _set_fields(locked, fields, allowed=MILESTONE_FIELDS)
-        return _save(locked)
+    return _update(actor, milestone, expected_version, fields, MILESTONE_FIELDS)
 
 
 def milestone_complete(
@@ -434,11 +434,7 @@ def participation_update(
     *, actor: Actor, participation: Participation, expected_version: str | None = None, **fields: object
 ) -> Participation:
     """Change one party's own steps; which states take part changes through the agreement's participations."""
-    _check(actor, Action.CHANGE, participation)
-    with transaction.atomic():
-        locked = locked_for_write(participation, expected_version)
-        _set_fields(locked, fields, allowed=PARTICIPATION_FIELDS)
-        return _save(locked)
+    return _update(actor, participation, expected_version, fields, PARTICIPATION_FIELDS)
 
 
 def agreement_set_participations(

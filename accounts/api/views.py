@@ -13,6 +13,22 @@ from raa_tracker.api.concurrency import ConcurrencyMixin
 from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
 
 
+# A user's own records (tokens, watches, webhooks): listed, created, read and deleted, never another's; a
+# read-only token may read them but not change them. (A comment, not a docstring: drf-spectacular would show
+# a docstring as the description of every operation of the viewsets below.)
+class OwnRecordsViewSet(
+    ConcurrencyMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [OwnRecordsOnly]
+    filter_backends: list = []
+    lookup_value_regex = "[0-9]{1,18}"
+
+
 @extend_schema_view(
     list=extend_schema(summary="List your API tokens"),
     create=extend_schema(
@@ -21,18 +37,10 @@ from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
     retrieve=extend_schema(summary="One of your API tokens"),
     destroy=extend_schema(summary="Revoke one of your API tokens"),
 )
-class ApiTokenViewSet(
-    ConcurrencyMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class ApiTokenViewSet(OwnRecordsViewSet):
+    """Your API tokens: only a digest of each key is stored, so a key is shown once, when it is created."""
+
     serializer_class = ApiTokenSerializer
-    permission_classes = [OwnRecordsOnly]
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):

@@ -1,16 +1,15 @@
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.api.permissions import OwnRecordsOnly
+from accounts.api.views import OwnRecordsViewSet
 from accounts.policy import acting_user
 from notifications import services
 from notifications.models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
-from raa_tracker.api.concurrency import ConcurrencyMixin
 
 from .serializers import (
     DeliverySerializer,
@@ -20,26 +19,15 @@ from .serializers import (
 )
 
 
-class _OwnViewSet(
-    ConcurrencyMixin,
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
-    permission_classes = [OwnRecordsOnly]
-    filter_backends: list = []
-    lookup_value_regex = "[0-9]{1,18}"
-
-
 @extend_schema_view(
     list=extend_schema(summary="List your watches"),
     create=extend_schema(summary="Watch an agreement, a state or everything (updates an existing watch)"),
     retrieve=extend_schema(summary="One of your watches"),
     destroy=extend_schema(summary="Stop watching"),
 )
-class WatchViewSet(_OwnViewSet):
+class WatchViewSet(OwnRecordsViewSet):
+    """What you follow (an agreement, a state or everything), and how you hear of it."""
+
     serializer_class = WatchSerializer
 
     def get_queryset(self) -> QuerySet[Watch]:
@@ -71,7 +59,9 @@ class WatchViewSet(_OwnViewSet):
     retrieve=extend_schema(summary="One of your webhook endpoints"),
     destroy=extend_schema(summary="Remove a webhook endpoint"),
 )
-class WebhookEndpointViewSet(_OwnViewSet):
+class WebhookEndpointViewSet(OwnRecordsViewSet):
+    """Your webhook endpoints: each notice is POSTed to them signed with the endpoint's secret."""
+
     serializer_class = WebhookEndpointSerializer
 
     def get_queryset(self) -> QuerySet[WebhookEndpoint]:
