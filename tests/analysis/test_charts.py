@@ -1,35 +1,22 @@
-"""The analysis charts as the server draws them: geometry true to the record, a table beside each chart
-with the same figures, bad periods refused beside the field, English and German."""
+"""The analysis charts as the server draws them (analysis.charts): geometry true to the record, a table beside
+each chart with the same figures, English and German. The trends page is in test_views.py."""
 
 import datetime
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from analysis.charts import gantt
 from analysis.charts.status import status_chart
 from analysis.durations import Comparison, compare, durations
 from negotiations.models import Agreement
 
+from .html import table_rows
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 29)
-
-
-def _table(html: str, table_id: str) -> list[list[str]]:
-    """The rows of a table as lists of cell texts (tags stripped)."""
-    body = re.search(rf'<table[^>]*id="{table_id}".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    return [
-        [
-            re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip()
-            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)
-        ]
-        for r in rows
-    ]
 
 
 def test_the_gantt_puts_the_comparables_phases_on_one_axis() -> None:
@@ -89,7 +76,7 @@ def test_the_agreement_page_draws_the_gantt_with_its_table(client: Client) -> No
     html = client.get("/agreements/france-japan-raa/").content.decode()
     assert 'role="img" aria-labelledby="gantt-title gantt-desc"' in html
     assert "Phases of the France–Japan Reciprocal Access Agreement and of comparable agreements" in html
-    rows = _table(html, "gantt-data")
+    rows = table_rows(html, "gantt-data")
     assert rows[0][:2] == ["France–Japan", "May 2, 2024"]
     assert rows[1] == ["Japan–Australia", "≈ July 1, 2014", "Nov. 17, 2020", "Jan. 6, 2022", "Aug. 13, 2023"]
     assert rows[3] == ["Japan–United Kingdom", "Sept. 28, 2021", "May 5, 2022", "Jan. 11, 2023", "Oct. 15, 2023"]
@@ -100,7 +87,7 @@ def test_the_agreement_page_draws_the_gantt_with_its_table(client: Client) -> No
 def test_the_agreement_page_shows_the_chart_in_german(client: Client) -> None:
     html = client.get("/agreements/france-japan-raa/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Phasen: France–Japan Reciprocal Access Agreement und vergleichbare Abkommen" in html
-    rows = _table(html, "gantt-data")
+    rows = table_rows(html, "gantt-data")
     assert rows[3] == [
         "Japan–United Kingdom",
         "28. September 2021",
@@ -108,35 +95,6 @@ def test_the_agreement_page_shows_the_chart_in_german(client: Client) -> None:
         "11. Januar 2023",
         "15. Oktober 2023",
     ]
-
-
-def test_the_trends_page_draws_the_counts_the_api_serves(client: Client) -> None:
-    response = client.get("/trends/?from=2020-01-01&to=2024-12-31")
-    assert response.status_code == 200
-    html = response.content.decode()
-    api = client.get("/api/v1/analysis/status-counts/?from=2020-01-01&to=2024-12-31").json()
-    by_period = {p["on"]: p["counts"] for p in api["periods"]}
-    assert html.count('<g class="column">') == len(api["periods"]) == 60
-    header = re.search(r'id="status-chart-data".*?<thead>(.*?)</thead>', html, re.S).group(1)
-    statuses = re.findall(r'<th scope="col">([^<]+)</th>', header)[1:-1]
-    assert statuses == ["proposed", "talks agreed", "negotiating", "agreed in principle", "signed", "in force"]
-    values = {
-        "proposed": "proposed",
-        "talks agreed": "talks_agreed",
-        "negotiating": "negotiating",
-        "agreed in principle": "agreed_in_principle",
-        "signed": "signed",
-        "in force": "in_force",
-    }
-    days = re.findall(r'<th scope="row"><time datetime="([\d-]+)">', html)
-    rows = _table(html, "status-chart-data")
-    assert len(rows) == len(days) < 60  # only the months in which a count changed (and the last)
-    for day, row in zip(days, rows, strict=True):
-        counts = by_period[day]
-        assert [int(cell) for cell in row[1:-1]] == [counts[values[name]] for name in statuses]
-        assert int(row[-1]) == sum(counts.values())
-    january_2023 = rows[days.index("2023-01-31")]
-    assert january_2023[0] == "January 2023" and january_2023[statuses.index("signed") + 1] == "2"
 
 
 def test_each_column_is_as_tall_as_its_total() -> None:
@@ -168,41 +126,11 @@ def test_each_column_is_as_tall_as_its_total() -> None:
     assert [row["counts"] for row in chart.table] == [(2, 1), (0, 3)]
 
 
-def test_the_trends_page_refuses_a_bad_period_beside_the_field(client: Client) -> None:
-    response = client.get("/trends/?from=2025-01-01&to=2024-01-01")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert re.search(r'has-error">\s*<label for="id_from">.*?Choose a start on or before the end', html, re.S)
-    assert "status-chart-data" not in html
-    response = client.get("/trends/?from=2024-13-01&interval=week")
-    html = response.content.decode()
-    assert response.status_code == 400 and "Enter a valid date." in html and "Select a valid choice." in html
-    german = client.get("/trends/?from=2025-01-01&to=2024-01-01", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "Wählen Sie einen Beginn am oder vor dem Ende." in german
-
-
-def test_the_trends_page_in_german_and_by_year(client: Client) -> None:
-    html = client.get("/trends/?interval=year", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "<h1>Abkommen nach Status im Zeitverlauf</h1>" in html
-    assert "Abkommen in jedem Status am Ende jedes Jahres" in html
-    days = re.findall(r'<th scope="row"><time datetime="([\d-]+)">', html)
-    assert days[0] == "1960-12-31" and all(day.endswith("-12-31") for day in days)
-
-
-def test_the_trends_page_costs_the_same_queries_for_a_decade_or_a_year(client: Client) -> None:
-    counts = []
-    for query in ("from=2024-01-01&to=2024-12-31", "from=1960-01-01&to=2024-12-31"):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"/trends/?{query}").status_code == 200
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
-
-
 def test_the_state_page_draws_its_partner_network_with_a_table(client: Client) -> None:
     html = client.get("/states/JPN/").content.decode()
     lines = re.findall(r'<line [^>]*class="edge ([a-z-]+)"', html)
     assert sorted(lines) == ["in-force"] * 4 + ["pending"] * 2
-    rows = {row[0]: row for row in _table(html, "network-data")}
+    rows = {row[0]: row for row in table_rows(html, "network-data")}
     assert rows["France"][1].startswith("1: France–Japan Reciprocal Access Agreement") and rows["France"][2] == "0"
     assert rows["United Kingdom"][2] == "1"
     german = client.get("/states/JPN/", HTTP_ACCEPT_LANGUAGE="de").content.decode()

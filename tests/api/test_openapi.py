@@ -119,3 +119,20 @@ def test_public_reads_say_that_authentication_is_optional(schema: dict[str, Any]
     assert {} in schema["paths"]["/api/v1/agreements/"]["get"]["security"]
     assert {} not in schema["paths"]["/api/v1/agreements/"]["post"]["security"]
     assert {} not in schema["paths"]["/api/v1/tokens/"]["get"]["security"]
+
+
+@pytest.mark.django_db
+def test_schema_and_documentation_are_served_locally(client: Client) -> None:
+    schema = client.get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/agreements/{slug}/transition/" in document["paths"]
+    yaml = client.get("/api/v1/schema/")
+    assert yaml.status_code == 200 and b"openapi:" in yaml.content
+    for page in ("/api/v1/docs/", "/api/v1/redoc/"):
+        html = client.get(page).content.decode()
+        assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+    operations = [op for path in document["paths"].values() for op in path.values() if isinstance(op, dict)]
+    assert all("400" in op["responses"] and "401" in op["responses"] for op in operations)
+    assert all(op.get("summary") or op.get("description") for op in operations)

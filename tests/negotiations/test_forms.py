@@ -201,23 +201,3 @@ def test_official_adds_a_milestone_and_a_source(client: Client, official_jp: obj
     )
     assert response.status_code == 302 and response.url == "/"
     assert Source.objects.filter(title="Statement", created_by=official_jp).exists()
-
-
-def test_repeated_failed_sign_ins_lock_the_account_out(client: Client, official_jp: object, settings: object) -> None:
-    statuses = [
-        client.post("/accounts/login/", {"username": "official-jp", "password": "wrong"}).status_code
-        for _ in range(settings.AXES_FAILURE_LIMIT)
-    ]
-    assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
-    locked = client.post("/accounts/login/", {"username": "official-jp", "password": "pw"})
-    assert locked.status_code == 429
-    assert "Too many failed attempts" in locked.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
-def test_sign_in_and_out(client: Client, official_jp: object) -> None:
-    response = client.post("/accounts/login/", {"username": "official-jp", "password": "pw", "next": "/upcoming/"})
-    assert response.status_code == 302 and response.url == "/upcoming/"
-    assert "official-jp" in client.get("/").content.decode()
-    assert client.post("/accounts/logout/").status_code == 302
-    assert "Sign in" in client.get("/").content.decode()

@@ -10,9 +10,9 @@ import pytest
 
 from negotiations.choices import Status
 from negotiations.lifecycle import TransitionRefused
-from negotiations.models import Agreement, AgreementType, StatusEvent
-from negotiations.services import agreement_create, agreement_transition
-from parties.models import State
+from negotiations.models import Agreement, StatusEvent
+from negotiations.services import agreement_transition
+from tests.factories import AgreementFactory, transition
 
 S = Status
 BEFORE_SIGNATURE_TARGETS = {S.AGREED_IN_PRINCIPLE, S.SIGNED, S.IN_FORCE}
@@ -48,20 +48,12 @@ START = datetime.date(2020, 1, 1)
 
 
 def _agreement(slug: str) -> Agreement:
-    return agreement_create(
-        actor=None,
-        title=slug,
-        slug=slug,
-        type=AgreementType.objects.get(code="RAA"),
-        parties=State.objects.filter(alpha3__in=["JPN", "FRA"]),
-    )
+    return AgreementFactory(title=slug, slug=slug)
 
 
 def _reach(agreement: Agreement, history: list[Status]) -> None:
     for offset, status in enumerate(history):
-        agreement_transition(
-            actor=None, agreement=agreement, status=status, effective_on=START + datetime.timedelta(days=offset)
-        )
+        transition(agreement, status, on=START + datetime.timedelta(days=offset))
 
 
 @pytest.mark.django_db
@@ -106,8 +98,8 @@ def test_resuming_returns_to_the_status_held_before_the_suspension() -> None:
 @pytest.mark.django_db
 def test_back_dated_event_is_placed_in_order_and_status_recomputed() -> None:
     agreement = _agreement("backdated")
-    agreement_transition(actor=None, agreement=agreement, status=S.SIGNED, effective_on=datetime.date(2023, 1, 11))
-    agreement_transition(actor=None, agreement=agreement, status=S.NEGOTIATING, effective_on=datetime.date(2021, 9, 28))
+    transition(agreement, S.SIGNED, on=datetime.date(2023, 1, 11))
+    transition(agreement, S.NEGOTIATING, on=datetime.date(2021, 9, 28))
     agreement.refresh_from_db()
     assert agreement.status == S.SIGNED
     assert agreement.status_since == datetime.date(2023, 1, 11)
@@ -117,8 +109,8 @@ def test_back_dated_event_is_placed_in_order_and_status_recomputed() -> None:
 @pytest.mark.django_db
 def test_back_dated_event_that_breaks_a_later_one_is_refused() -> None:
     agreement = _agreement("backdated-conflict")
-    agreement_transition(actor=None, agreement=agreement, status=S.NEGOTIATING, effective_on=datetime.date(2021, 1, 1))
-    agreement_transition(actor=None, agreement=agreement, status=S.SIGNED, effective_on=datetime.date(2023, 1, 1))
+    transition(agreement, S.NEGOTIATING, on=datetime.date(2021, 1, 1))
+    transition(agreement, S.SIGNED, on=datetime.date(2023, 1, 1))
     with pytest.raises(TransitionRefused) as refused:
         # Abandoned in 2022 would make the signature of 2023 impossible.
         agreement_transition(

@@ -26,13 +26,13 @@ from accounts.models import TokenScope
 from accounts.services import profile_for, token_create
 from negotiations.choices import Status
 from negotiations.models import Agreement, Source, StatusEvent
-from negotiations.services import agreement_transition
 from notifications.choices import Channel, Kind, NotificationState
 from notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
 from notifications.services import calendar_feed_reset, watch_set
 from parties.models import State
 from record_cache.models import Generation
 from tests.conftest import database_text, need_service
+from tests.factories import transition
 from transfer import document
 from transfer.document import LEFT_OUT, exported_models
 from transfer.export import export_record
@@ -61,14 +61,12 @@ def add_people_and_history() -> str:
     official.user_permissions.add(Permission.objects.get(codename="view_source"))
     _, key = token_create(user=official, scope=TokenScope.WRITE, name="transfer", expires_in=datetime.timedelta(days=9))
     france_japan = Agreement.objects.get(slug="france-japan-raa")
-    wrong = agreement_transition(
-        actor=official, agreement=france_japan, status=Status.SIGNED, effective_on=datetime.date(2024, 9, 1)
-    )
-    agreement_transition(
+    wrong = transition(france_japan, Status.SIGNED, on=datetime.date(2024, 9, 1), actor=official)
+    transition(
+        france_japan,
+        Status.NEGOTIATING,
+        on=datetime.date(2024, 9, 1),
         actor=admin,
-        agreement=france_japan,
-        status=Status.NEGOTIATING,
-        effective_on=datetime.date(2024, 9, 1),
         corrects=wrong,
         correction_reason="Talks continue; nothing was signed.",
     )

@@ -1,25 +1,17 @@
-"""What external tools see: the seeded record, filters, transitions, ETags, problem documents, CSV, tokens."""
+"""The negotiation resources as external tools see them: agreements, events, milestones, rounds and sources,
+with their filters, transitions, entity tags, problem documents and CSV."""
 
 import datetime
-import json
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import TokenScope
 from negotiations.models import Agreement, Source, StatusEvent
-from tests.conftest import database_text
-
-from .conftest import assert_problem, session_client, token_client
+from tests.api.clients import assert_problem, send_json, session_client
+from tests.factories import AgreementFactory, MilestoneFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _json(client: Client, method: str, url: str, body: object = None, **headers: str) -> object:
-    return client.generic(
-        method, url, data=json.dumps(body) if body is not None else "", content_type="application/json", headers=headers
-    )
 
 
 def test_japans_four_raas_with_statuses_and_dates(client: Client) -> None:
@@ -63,7 +55,7 @@ def test_updated_since_is_a_change_feed(client: Client, official_fr: object) -> 
     since = timezone.now()
     assert client.get("/api/v1/agreements/", {"updated_since": since.isoformat()}).json()["count"] == 0
     fr = session_client(official_fr)
-    assert _json(fr, "PATCH", "/api/v1/agreements/france-japan-raa/", {"summary": "New."}).status_code == 200
+    assert send_json(fr, "PATCH", "/api/v1/agreements/france-japan-raa/", {"summary": "New."}).status_code == 200
     rows = client.get("/api/v1/agreements/", {"updated_since": since.isoformat()}).json()["results"]
     assert [row["slug"] for row in rows] == ["france-japan-raa"]
 
@@ -92,7 +84,7 @@ def test_malformed_filters_are_400_naming_the_parameter(client: Client, query: s
 
 
 def test_not_overdue_means_the_same_with_and_without_a_status_filter(client: Client) -> None:
-    agreement = Agreement.objects.get(slug="france-japan-raa")
+    agreement = AgreementFactory()
     today = timezone.localdate()
     for title, due, status in [
         ("past, planned", today - datetime.timedelta(days=3), "planned"),
@@ -100,10 +92,10 @@ def test_not_overdue_means_the_same_with_and_without_a_status_filter(client: Cli
         ("future, planned", today + datetime.timedelta(days=3), "planned"),
         ("past, cancelled", today - datetime.timedelta(days=3), "cancelled"),
     ]:
-        agreement.milestones.create(title=title, due_on=due, status=status)
+        MilestoneFactory(agreement=agreement, title=title, due_on=due, status=status)
 
     def titles(query: str) -> set[str]:
-        rows = client.get(f"/api/v1/milestones/?agreement=france-japan-raa&page_size=200&{query}").json()["results"]
+        rows = client.get(f"/api/v1/milestones/?agreement={agreement.slug}&page_size=200&{query}").json()["results"]
         return {row["title"] for row in rows if "," in row["title"]}
 
     assert titles("overdue=false&status=planned") == {"today, planned", "future, planned"}
@@ -133,17 +125,6 @@ def test_event_history_uses_cursor_pagination(client: Client) -> None:
     assert client.get("/api/v1/events/?cursor=garbage").status_code == 404
 
 
-def test_page_size_is_capped_at_200(client: Client) -> None:
-    response = client.get("/api/v1/states/?page_size=1000")
-    assert response.status_code == 200 and len(response.json()["results"]) == 200
-
-
-def test_states_are_looked_up_by_alpha3_in_any_case(client: Client) -> None:
-    assert client.get("/api/v1/states/jPn/").json()["short_name"] == "Japan"
-    assert_problem(client.get("/api/v1/states/XXX/"), 404)
-    assert_problem(client.get("/api/v1/states/JAPAN/"), 404)
-
-
 def test_transition_records_the_event_with_a_new_source(official_jp: object) -> None:
     client = session_client(official_jp)
     body = {
@@ -152,7 +133,7 @@ def test_transition_records_the_event_with_a_new_source(official_jp: object) -> 
         "note": "First round.",
         "source": {"title": "Report", "publisher": "Agency", "url": "https://example.org/r1", "language": "en"},
     }
-    response = _json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body)
+    response = send_json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body)
     assert response.status_code == 201, response.content
     event = response.json()
     assert (event["status"], event["effective_on"], event["recorded_by"]) == (
@@ -163,7 +144,7 @@ def test_transition_records_the_event_with_a_new_source(official_jp: object) -> 
     assert event["source"]["url"] == "https://example.org/r1"
     # The same publication cited again is reused, not duplicated.
     body |= {"status": "agreed_in_principle", "effective_on": "2024-07-01"}
-    assert _json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body).status_code == 201
+    assert send_json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body).status_code == 201
     assert Source.objects.filter(url="https://example.org/r1").count() == 1
     assert Agreement.objects.get(slug="france-japan-raa").status == "agreed_in_principle"
 
@@ -171,7 +152,7 @@ def test_transition_records_the_event_with_a_new_source(official_jp: object) -> 
 def test_refused_transition_is_409_naming_current_and_allowed(official_jp: object) -> None:
     client = session_client(official_jp)
     count = StatusEvent.objects.count()
-    response = _json(
+    response = send_json(
         client,
         "POST",
         "/api/v1/agreements/japan-australia-raa/transition/",
@@ -188,14 +169,27 @@ def test_transition_by_source_id_and_bad_source(official_fr: object) -> None:
     client = session_client(official_fr)
     source = Source.objects.get(publisher="The Japan Times")
     url = "/api/v1/agreements/france-japan-raa/transition/"
-    ok = _json(client, "POST", url, {"status": "negotiating", "effective_on": "2024-09-18", "source": source.pk})
+    ok = send_json(client, "POST", url, {"status": "negotiating", "effective_on": "2024-09-18", "source": source.pk})
     assert ok.status_code == 201 and ok.json()["source"]["id"] == source.pk
     assert_problem(
-        _json(client, "POST", url, {"status": "signed", "effective_on": "2025-01-01", "source": 999999}), 400, "source"
+        send_json(client, "POST", url, {"status": "signed", "effective_on": "2025-01-01", "source": 999999}),
+        400,
+        "source",
     )
     assert_problem(
-        _json(client, "POST", url, {"status": "signed", "effective_on": "2025-01-01", "source": "x"}), 400, "source"
+        send_json(client, "POST", url, {"status": "signed", "effective_on": "2025-01-01", "source": "x"}), 400, "source"
     )
+
+
+def test_old_transition_date_in_the_future_is_refused(official_jp: object) -> None:
+    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    response = send_json(
+        session_client(official_jp),
+        "POST",
+        "/api/v1/agreements/france-japan-raa/transition/",
+        {"status": "negotiating", "effective_on": future},
+    )
+    assert_problem(response, 400, "effective_on")
 
 
 def test_etag_and_if_match(official_jp: object) -> None:
@@ -203,12 +197,12 @@ def test_etag_and_if_match(official_jp: object) -> None:
     url = "/api/v1/agreements/france-japan-raa/"
     etag = client.get(url)["ETag"]
     assert etag and client.get(url)["ETag"] == etag
-    changed = _json(client, "PATCH", url, {"summary": "First."}, **{"If-Match": etag})
+    changed = send_json(client, "PATCH", url, {"summary": "First."}, **{"If-Match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
-    stale = _json(client, "PATCH", url, {"summary": "Second."}, **{"If-Match": etag})
+    stale = send_json(client, "PATCH", url, {"summary": "Second."}, **{"If-Match": etag})
     assert_problem(stale, 412)
     assert Agreement.objects.get(slug="france-japan-raa").summary == "First."
-    stale_transition = _json(
+    stale_transition = send_json(
         client,
         "POST",
         url + "transition/",
@@ -216,7 +210,7 @@ def test_etag_and_if_match(official_jp: object) -> None:
         **{"If-Match": etag},
     )
     assert_problem(stale_transition, 412)
-    fresh = _json(
+    fresh = send_json(
         client,
         "POST",
         url + "transition/",
@@ -258,6 +252,25 @@ def test_bad_input_is_a_4xx_problem_and_changes_nothing(official_jp: object, bod
     assert (after.summary, after.updated_at, after.participations.count()) == (before.summary, before.updated_at, 2)
 
 
+def test_agreement_created_with_parties_through_the_api(official_jp: object) -> None:
+    client = session_client(official_jp)
+    body = {
+        "title": "Germany–Japan RAA",
+        "slug": "germany-japan-raa",
+        "type": "raa",
+        "participations": [{"state": "DEU"}, {"state": "JPN", "approval_body": "Diet"}],
+    }
+    response = send_json(client, "POST", "/api/v1/agreements/", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] is None
+    assert sorted(p["state"] for p in response.json()["participations"]) == ["DEU", "JPN"]
+    assert_problem(send_json(client, "POST", "/api/v1/agreements/", body), 400, "slug")
+    # Dropping Japan from its own agreement would take it out of the official's hands.
+    patch = {"participations": [{"state": "DEU"}, {"state": "FRA"}]}
+    assert_problem(send_json(client, "PATCH", "/api/v1/agreements/germany-japan-raa/", patch), 403)
+    assert Agreement.objects.get(slug="germany-japan-raa").participations.count() == 2
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -270,27 +283,17 @@ def test_bad_input_is_a_4xx_problem_and_changes_nothing(official_jp: object, bod
     ],
 )
 def test_bad_round_is_refused(administrator: object, body: dict, field: str | None) -> None:
-    response = _json(session_client(administrator), "POST", "/api/v1/rounds/", body)
+    response = send_json(session_client(administrator), "POST", "/api/v1/rounds/", body)
     problem = assert_problem(response, 400)
     if field:
         assert field in problem["errors"], problem
 
 
-def test_wrong_content_type_and_method(official_jp: object) -> None:
-    client = session_client(official_jp)
-    response = client.generic(
-        "PATCH",
-        "/api/v1/agreements/france-japan-raa/",
-        data="summary=x",
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert_problem(response, 415)
-    assert_problem(client.delete("/api/v1/events/1/"), 405)
-    assert_problem(client.get("/api/v1/agreements/", headers={"accept": "application/xml"}), 406)
-
-
-def test_unknown_api_path_is_a_problem_document(client: Client) -> None:
-    assert_problem(client.get("/api/v1/no-such-thing/"), 404)
+def test_deleting_a_cited_source_is_a_conflict(administrator: object) -> None:
+    source = Source.objects.get(publisher="The Japan Times")
+    response = send_json(session_client(administrator), "DELETE", f"/api/v1/sources/{source.pk}/")
+    assert "Aim to conclude" in assert_problem(response, 409)["detail"]
+    assert Source.objects.filter(pk=source.pk).exists()
 
 
 def test_csv_export_streams_the_filtered_list(client: Client) -> None:
@@ -304,105 +307,21 @@ def test_csv_export_streams_the_filtered_list(client: Client) -> None:
     assert "?format=csv" not in "".join(lines)
 
 
-def test_tokens_self_service(analyst: object) -> None:
-    client = session_client(analyst)
-    created = _json(client, "POST", "/api/v1/tokens/", {"name": "pipeline", "scope": "read", "expires_in_days": 30})
-    assert created.status_code == 201
-    key = created.json()["key"]
-    assert key not in database_text(), "the key is stored only as a digest"
-    listed = client.get("/api/v1/tokens/").json()["results"]
-    assert [t["name"] for t in listed] == ["pipeline"] and "key" not in listed[0]
-    token_user = Client(headers={"Authorization": f"Token {key}"})
-    assert token_user.get("/api/v1/agreements/").status_code == 200
-    assert _json(client, "DELETE", f"/api/v1/tokens/{created.json()['id']}/").status_code == 204
-    revoked = token_user.get("/api/v1/agreements/")
-    assert_problem(revoked, 401)
-    assert "revoked" in revoked.json()["detail"]
+def test_as_of_a_date_the_list_shows_the_statuses_then_and_leaves_out_what_did_not_exist(client: Client) -> None:
+    rows = client.get("/api/v1/agreements/?as_of=2023-01-01&type=RAA").json()["results"]
+    statuses = {row["slug"]: (row["status"], row["status_since"]) for row in rows}
+    assert statuses["japan-uk-raa"] == ("agreed_in_principle", "2022-05-05")
+    assert statuses["japan-australia-raa"] == ("signed", "2022-01-06")
+    assert "france-japan-raa" not in statuses
+
+    signed_then = client.get("/api/v1/agreements/?as_of=2023-01-01&status=signed").json()["results"]
+    assert [row["slug"] for row in signed_then] == ["japan-australia-raa"]
+    response = client.get("/api/v1/agreements/?as_of=2023-01-01&type=RAA&format=csv")
+    csv = b"".join(response.streaming_content).decode()
+    assert "agreed_in_principle" in csv and "france-japan-raa" not in csv
 
 
-def test_read_only_token_cannot_write_even_for_an_administrator(administrator: object) -> None:
-    client = token_client(administrator, TokenScope.READ)
-    response = _json(client, "PATCH", "/api/v1/agreements/france-japan-raa/", {"summary": "x"})
-    assert "read-only" in assert_problem(response, 403)["detail"]
-
-
-def test_expired_token_says_so(administrator: object) -> None:
-    client = token_client(administrator, TokenScope.WRITE, expired=True)
-    assert "expired" in assert_problem(client.get("/api/v1/agreements/"), 401)["detail"]
-
-
-def test_malformed_authorization_header(client: Client) -> None:
-    assert_problem(client.get("/api/v1/agreements/", headers={"authorization": "Token a b"}), 401)
-    assert_problem(client.get("/api/v1/agreements/", headers={"authorization": "Token raa_nope"}), 401)
-
-
-def test_private_deployment_needs_a_login(client: Client, settings: object, analyst: object) -> None:
-    settings.PUBLIC_READ = False
-    assert_problem(client.get("/api/v1/agreements/"), 401)
-    assert session_client(analyst).get("/api/v1/agreements/").status_code == 200
-
-
-def test_throttling_answers_429_with_retry_after(client: Client, settings: object) -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.API_THROTTLE_RATES = {"anonymous": "3/minute", "user": "1000/minute"}
-    statuses = [client.get("/api/v1/agreement-types/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
-    limited = client.get("/api/v1/agreement-types/")
-    assert_problem(limited, 429)
-    assert int(limited["Retry-After"]) > 0
-    cache.clear()
-
-
-def test_agreement_created_with_parties_through_the_api(official_jp: object) -> None:
-    client = session_client(official_jp)
-    body = {
-        "title": "Germany–Japan RAA",
-        "slug": "germany-japan-raa",
-        "type": "raa",
-        "participations": [{"state": "DEU"}, {"state": "JPN", "approval_body": "Diet"}],
-    }
-    response = _json(client, "POST", "/api/v1/agreements/", body)
-    assert response.status_code == 201, response.content
-    assert response.json()["status"] is None
-    assert sorted(p["state"] for p in response.json()["participations"]) == ["DEU", "JPN"]
-    assert_problem(_json(client, "POST", "/api/v1/agreements/", body), 400, "slug")
-    # Dropping Japan from its own agreement would take it out of the official's hands.
-    patch = {"participations": [{"state": "DEU"}, {"state": "FRA"}]}
-    assert_problem(_json(client, "PATCH", "/api/v1/agreements/germany-japan-raa/", patch), 403)
-    assert Agreement.objects.get(slug="germany-japan-raa").participations.count() == 2
-
-
-def test_deleting_a_cited_source_is_a_conflict(administrator: object) -> None:
-    source = Source.objects.get(publisher="The Japan Times")
-    response = _json(session_client(administrator), "DELETE", f"/api/v1/sources/{source.pk}/")
-    assert "Aim to conclude" in assert_problem(response, 409)["detail"]
-    assert Source.objects.filter(pk=source.pk).exists()
-
-
-def test_schema_and_documentation_are_served_locally(client: Client) -> None:
-    schema = client.get("/api/v1/schema/?format=json")
-    assert schema.status_code == 200
-    document = schema.json()
-    assert document["openapi"].startswith("3.")
-    assert "/api/v1/agreements/{slug}/transition/" in document["paths"]
-    yaml = client.get("/api/v1/schema/")
-    assert yaml.status_code == 200 and b"openapi:" in yaml.content
-    for page in ("/api/v1/docs/", "/api/v1/redoc/"):
-        html = client.get(page).content.decode()
-        assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
-    operations = [op for path in document["paths"].values() for op in path.values() if isinstance(op, dict)]
-    assert all("400" in op["responses"] and "401" in op["responses"] for op in operations)
-    assert all(op.get("summary") or op.get("description") for op in operations)
-
-
-def test_old_transition_date_in_the_future_is_refused(official_jp: object) -> None:
-    future = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
-    response = _json(
-        session_client(official_jp),
-        "POST",
-        "/api/v1/agreements/france-japan-raa/transition/",
-        {"status": "negotiating", "effective_on": future},
-    )
-    assert_problem(response, 400, "effective_on")
+@pytest.mark.parametrize(("value", "message"), [("2023-02-30", "valid date"), ("2999-01-01", "no later than today")])
+def test_a_bad_as_of_date_is_a_400_naming_the_field(client: Client, value: str, message: str) -> None:
+    body = assert_problem(client.get(f"/api/v1/agreements/?as_of={value}"), 400, "as_of")
+    assert message in " ".join(body["errors"]["as_of"])

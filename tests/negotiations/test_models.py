@@ -1,12 +1,15 @@
-"""The database holds the single-row rules even when the model layer is bypassed."""
+"""The single-row rules of the negotiation models: clean() states them, and the database holds them even when
+the model layer is bypassed."""
 
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, StatusEvent
 from parties.models import State
+from tests.factories import AgreementFactory, MilestoneFactory, NegotiationRoundFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,5 +91,38 @@ def test_database_refuses_decision_before_submission() -> None:
     )
 
 
-def test_database_refuses_lower_case_state_codes() -> None:
-    _refused(lambda: State.objects.create(alpha2="xx", alpha3="XXA", name="X", short_name="X"))
+def test_clean_states_the_rules_the_database_holds() -> None:
+    agreement = AgreementFactory()
+    checks = {
+        "ends_on": NegotiationRoundFactory.build(
+            agreement=agreement, starts_on=datetime.date(2024, 6, 2), ends_on=datetime.date(2024, 6, 1)
+        ),
+        "completed_on": MilestoneFactory.build(agreement=agreement, completed_on=datetime.date(2025, 1, 1)),
+        "approval_decided_on": ParticipationFactory.build(
+            agreement=agreement,
+            approval_status="approved",
+            approval_submitted_on=datetime.date(2024, 2, 1),
+            approval_decided_on=datetime.date(2024, 1, 1),
+        ),
+    }
+    for field, obj in checks.items():
+        with pytest.raises(ValidationError) as refused:
+            obj.clean()
+        assert field in refused.value.message_dict, (field, refused.value)
+
+
+def test_a_decision_date_needs_a_decision() -> None:
+    pending = ParticipationFactory.build(approval_status="submitted", approval_decided_on=datetime.date(2024, 1, 1))
+    with pytest.raises(ValidationError, match="approved or rejected"):
+        pending.clean()
+
+
+def test_a_milestone_is_overdue_only_while_planned_and_past_its_date() -> None:
+    today = datetime.date(2026, 6, 1)
+    agreement = AgreementFactory()
+    late = MilestoneFactory(agreement=agreement, due_on=datetime.date(2026, 5, 31))
+    due_today = MilestoneFactory(agreement=agreement, due_on=today)
+    cancelled = MilestoneFactory(agreement=agreement, due_on=datetime.date(2026, 5, 1), status="cancelled")
+    assert [m.is_overdue(today) for m in (late, due_today, cancelled)] == [True, False, False]
+    assert list(Milestone.objects.filter(agreement=agreement).overdue(today)) == [late]
+    assert set(Milestone.objects.filter(agreement=agreement).open()) == {late, due_today}
