@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from . import services
 from .models import DeliveryAttempt, Notification, Watch, WebhookEndpoint
 
 
@@ -42,6 +43,21 @@ class WatchAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Watch]:
         return super().get_queryset(request).select_related("user", "agreement", "state")
 
+    # A watch is its user's own setting, changed by them (dashboard, API) through services.watch_set, whose
+    # rules (lead times, their own webhooks) the admin's form would skip: here it is read and removed only.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Watch | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Watch) -> None:
+        services.watch_delete(user=obj.user, watch=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Watch]) -> None:
+        for watch in queryset.select_related("user"):
+            services.watch_delete(user=watch.user, watch=watch)
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
@@ -50,3 +66,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     search_fields = ["url", "user__username"]
     readonly_fields = ["created_at", "updated_at"]
     exclude = ["secret"]
+
+    # Registered by their users through services.webhook_create, which checks the address (no private or
+    # loopback targets) and the secret: here an endpoint is read and removed only.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: WebhookEndpoint | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
+        services.webhook_delete(user=obj.user, endpoint=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
+        for endpoint in queryset.select_related("user"):
+            services.webhook_delete(user=endpoint.user, endpoint=endpoint)
