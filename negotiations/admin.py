@@ -267,9 +267,20 @@ class StatusEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementType)
-class AgreementTypeAdmin(admin.ModelAdmin):
+class AgreementTypeAdmin(ServiceAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: AgreementType | None = None) -> list[str]:
+        return ["code"] if obj is not None else []  # agreements and the API name the type by its code
+
+    def create(self, actor: User, fields: dict[str, Any]) -> AgreementType:
+        return services.agreement_type_upsert(actor=actor, **fields)[0]
+
+    def update(self, actor: User, obj: AgreementType, fields: dict[str, Any]) -> AgreementType:
+        return services.agreement_type_upsert(actor=actor, code=obj.code, **fields)[0]
+
+    service_fields = ("code", "name", "description")
 
 
 @admin.register(Source)

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from .models import Grouping, State
+from .services import grouping_upsert
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -31,6 +33,18 @@ class GroupingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WithAnnotations[Grouping, _MemberTotal]]:
         return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Grouping | None = None) -> list[str]:
+        return ["code"] if obj is not None else []  # filters and the API name a grouping by its code
+
+    def save_model(self, request: HttpRequest, obj: Grouping, form: ModelForm, change: bool) -> None:
+        """Written in save_related, with its members, by the service the seed uses too."""
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        members = [state.alpha3 for state in form.cleaned_data["members"]]
+        code = form.cleaned_data.get("code", form.instance.code)  # read-only once the grouping exists
+        grouping, _outcome = grouping_upsert(code=code, name=form.cleaned_data["name"], member_codes=members)
+        form.instance.pk, form.instance._state.adding = grouping.pk, False  # for the admin's message and redirect
 
     @admin.display(description="members", ordering="member_total")
     def member_count(self, grouping: WithAnnotations[Grouping, _MemberTotal]) -> int:
