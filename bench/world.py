@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from negotiations import lifecycle
 from negotiations.choices import MilestoneKind, MilestoneStatus, Status
@@ -110,6 +111,7 @@ def _write_batch(
     result: WorldReport,
 ) -> list[int]:
     rows, histories = [], []
+    announced = timezone.now()
     for n in range(first, first + count):
         start = today - datetime.timedelta(days=rng.randint(400, 6000))
         history = _history(rng, start, today)
@@ -136,7 +138,12 @@ def _write_batch(
         for state_id in rng.sample(states, rng.randint(2, 6)):
             participations.append(Participation(agreement_id=agreement.pk, state_id=state_id))
         for status, day in history:
-            events.append(StatusEvent(agreement_id=agreement.pk, status=status, effective_on=day, note="generated"))
+            # Generated history is past news: marked announced, so that the sweep has no million events to tell.
+            events.append(
+                StatusEvent(
+                    agreement_id=agreement.pk, status=status, effective_on=day, note="generated", processed_at=announced
+                )
+            )
         for number in range(1, ROUNDS_PER_AGREEMENT + 1):
             begins = start + datetime.timedelta(days=30 * number + rng.randint(0, 20))
             rounds.append(

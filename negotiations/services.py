@@ -437,20 +437,6 @@ def participation_update(
     return _update(actor, participation, expected_version, fields, PARTICIPATION_FIELDS)
 
 
-def agreement_set_participations(
-    *, actor: Actor, agreement: Agreement, participations: Sequence[Mapping[str, Any]]
-) -> list[Participation]:
-    """Make the agreement's parties exactly these (each a dict with `state` and its own steps)."""
-    participations = list(participations)
-    _check(actor, Action.CHANGE, agreement)
-    _check_parties(actor, [item["state"] for item in participations])
-    with transaction.atomic():
-        locked = locked_for_write(agreement)
-        kept = _write_participations(locked, participations)
-        locked.save(update_fields=["updated_at"])
-    return kept
-
-
 class SourceDetails(TypedDict):
     """What describes a source besides its address: source_record's other arguments."""
 
