@@ -19,7 +19,7 @@ from accounts.policy import acting_user
 
 from . import services
 from .forms import StatusEventForm
-from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
 from .services import AGREEMENT_FIELDS, MILESTONE_FIELDS, PARTICIPATION_FIELDS, ROUND_FIELDS, SOURCE_FIELDS
 
 
@@ -360,3 +360,23 @@ class ParticipationAdmin(ServiceAdmin):
 
     def update(self, actor: User, obj: Participation, fields: dict[str, Any]) -> Participation:
         return services.participation_update(actor=actor, participation=obj, **fields)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The change log, to read: rows are written by the services and changed or deleted by nobody."""
+
+    list_display = ("at", "action", "object_type", "object_repr", "agreement_id", "user_name", "channel")
+    list_filter = ("channel", "action", "object_type")
+    search_fields = ("object_repr", "user_name", "token_name", "system", "request_id", "message")
+    date_hierarchy = "at"
+    list_select_related = False  # the agreement is shown by id: a deleted one's rows must still list
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False

@@ -46,3 +46,21 @@ class MilestoneStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     DONE = "done", _("done")
     CANCELLED = "cancelled", _("cancelled")
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    CHANGE = "change", _("changed")
+    DELETE = "delete", _("deleted")
+
+
+class ChangedObject(models.TextChoices):
+    """What a change row is about: the kinds of record the change log follows."""
+
+    AGREEMENT = "agreement", _("agreement")
+    PARTICIPATION = "participation", _("party's steps")
+    EVENT = "event", _("status change")
+    ROUND = "round", _("negotiation round")
+    MILESTONE = "milestone", _("milestone")
+    SOURCE = "source", _("source")
+    CITATION = "citation", _("citation")

@@ -19,10 +19,11 @@ from raa_tracker.api.filters import (
     IsoDateTimeFilter,
     StrictFilterSet,
 )
+from raa_tracker.provenance import Channel
 
 from . import selectors
-from .choices import MilestoneKind, MilestoneStatus, Status
-from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .choices import ChangeAction, ChangedObject, MilestoneKind, MilestoneStatus, Status
+from .models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -207,3 +208,36 @@ class AgreementTypeFilterSet(StrictFilterSet):
     class Meta:
         model = AgreementType
         fields: list[str] = []
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the reader's time zone (the dashboard's date range is in local days)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ChangeFilterSet(_AgreementChildFilterSet):
+    """The change log, by agreement, party, actor, channel and time: the /changes/ page and /api/v1/changes/."""
+
+    actor = django_filters.CharFilter(
+        method="filter_actor", label=_("User name, or 'system' for the application's own changes")
+    )
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False, label=_("Channel"))
+    object_type = django_filters.MultipleChoiceFilter(choices=ChangedObject.choices, distinct=False, label=_("Kind"))
+    action = django_filters.MultipleChoiceFilter(choices=ChangeAction.choices, distinct=False, label=_("Action"))
+    since = IsoDateTimeFilter(field_name="at", lookup_expr="gte", label=_("Changed at or after (ISO 8601)"))
+    changed_from = django_filters.DateFilter(method="filter_from", label=_("Changed on or after"), widget=DATE)
+    changed_to = django_filters.DateFilter(method="filter_to", label=_("Changed on or before"), widget=DATE)
+
+    class Meta:
+        model = Change
+        fields: list[str] = []
+
+    def filter_actor(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(user_name="") if value.lower() == "system" else queryset.filter(user_name=value)
+
+    def filter_from(self, queryset: QuerySet, name: str, day: datetime.date) -> QuerySet:
+        return queryset.filter(at__gte=_start_of(day))
+
+    def filter_to(self, queryset: QuerySet, name: str, day: datetime.date) -> QuerySet:
+        return queryset.filter(at__lt=_start_of(day + datetime.timedelta(days=1)))

@@ -10,8 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from parties.models import State
 from raa_tracker.models import TimestampedModel
+from raa_tracker.provenance import Channel
 
-from .choices import ApprovalStatus, DatePrecision, MilestoneKind, MilestoneStatus, Status
+from .choices import (
+    ApprovalStatus,
+    ChangeAction,
+    ChangedObject,
+    DatePrecision,
+    MilestoneKind,
+    MilestoneStatus,
+    Status,
+)
 
 language_code_validator = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", _("Enter a language code such as 'en', 'ja' or 'pt-BR'.")
@@ -395,3 +404,89 @@ class StatusEvent(models.Model):
     @property
     def created_at(self) -> datetime.datetime:
         return self.recorded_at
+
+
+class Change(models.Model):
+    """One write to the record, as NetBox's ObjectChange: who (a user, an API token's user and the token's name,
+    or the application with its task or command), through which channel, what (the object and, of its fields,
+    only those that changed, before and after), on what evidence (the cited source) and why (a message).
+
+    Written by the services in the same transaction as the change, one INSERT per write. Rows are never changed
+    or deleted, and they outlive what they describe: the agreement and source they name are kept by id without
+    a database constraint (a deleted agreement's history stays readable), the actor's name is copied.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=8, choices=ChangeAction.choices)
+    object_type = models.CharField(_("object type"), max_length=16, choices=ChangedObject.choices)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=300)
+    agreement = models.ForeignKey(
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="changes",
+        verbose_name=_("agreement"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(_("user"), max_length=150, blank=True)
+    token_name = models.CharField(_("API token"), max_length=100, blank=True)
+    system = models.CharField(
+        _("task or command"), max_length=100, blank=True, help_text=_("What wrote the change when no user did.")
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("cited source"),
+    )
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("change to the record")
+        verbose_name_plural = _("changes to the record")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(action__in=ChangeAction.values), name="change_action_valid"),
+            models.CheckConstraint(
+                condition=models.Q(object_type__in=ChangedObject.values), name="change_object_type_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="change_channel_valid"),
+        ]
+        indexes = [
+            # The agreement page's "Changes to this record" and /changes/?agreement=, newest first.
+            models.Index(fields=["agreement", "-id"], name="change_agreement_idx"),
+            # /changes/?since= and the feeds: changes after a moment.
+            models.Index(fields=["at"], name="change_at_idx"),
+            # /changes/?actor=: one user's changes.
+            models.Index(fields=["user_name", "-id"], name="change_user_idx"),
+            # One object's history (a round's or a source's changes).
+            models.Index(fields=["object_type", "object_id"], name="change_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_object_type_display()} {self.object_repr}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who made the change, as the page and the feeds name them."""
+        if self.user_name and self.token_name:
+            return str(_("%(user)s (API token “%(token)s”)") % {"user": self.user_name, "token": self.token_name})
+        if self.user_name:
+            return self.user_name
+        return str(_("system (%(what)s)") % {"what": self.system} if self.system else _("system"))
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return sorted(set(self.before) | set(self.after))

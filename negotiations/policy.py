@@ -6,7 +6,7 @@ from django.db import models
 
 from accounts.policy import Action, Role, party_codes_of, rule_for
 
-from .models import Agreement, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import Agreement, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
 
 def agreement_party_codes(obj: models.Model) -> frozenset[str]:
@@ -66,3 +66,10 @@ def agreement_record_rule(
     if obj is None:
         return action == Action.CREATE  # the parties are checked when the object is saved
     return bool(party_codes_of(user) & agreement_party_codes(obj))
+
+
+@rule_for(Change)
+def change_rule(user: User, role: Role, action: Action, model: type[models.Model], obj: models.Model | None) -> bool:
+    """The change log is written by the services as a side of each write, and never changed or deleted, by
+    anyone: an administrator who could edit it could rewrite who did what."""
+    return False

@@ -12,7 +12,16 @@ from parties.models import State
 
 from . import lifecycle
 from .choices import MilestoneStatus, Status
-from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import (
+    Agreement,
+    AgreementType,
+    Change,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -232,3 +241,9 @@ def signed_and_due(today: datetime.date) -> QuerySet[Agreement]:
     return Agreement.objects.filter(status=Status.SIGNED, entry_into_force_scheduled_on__lte=today).order_by(
         "entry_into_force_scheduled_on", "id"
     )
+
+
+def changes() -> QuerySet[Change]:
+    """The change log, newest first, with the agreement (its slug, for links) and the cited source: one query
+    however many rows. Both joins are outer: a row outlives a deleted agreement or source."""
+    return Change.objects.select_related("agreement", "source").order_by("-id")

@@ -23,6 +23,7 @@ from raa_tracker.celery import queue_after_commit
 from raa_tracker.services import locked_for_write
 
 from . import lifecycle, selectors
+from .changelog import ChangeLog, snapshot
 from .choices import DatePrecision, MilestoneStatus, Status
 from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
 
@@ -39,9 +40,21 @@ def _check(actor: Actor, action: Action, obj: Model | type[Model]) -> None:
 
 
 def _save(obj: M) -> M:
-    """The common end of a single-row write, once the policy has allowed it: the model's own rules, then the row."""
+    """The model's own rules, then the row (for reference data, which the change log does not follow)."""
     obj.full_clean()
     obj.save()
+    return obj
+
+
+def _create(actor: Actor, obj: M, *, message: str = "") -> M:
+    """The common end of a new row of the record, once the policy has allowed it: the model's own rules, then
+    the row and its change row in one transaction."""
+    obj.full_clean()
+    log = ChangeLog(actor)
+    with transaction.atomic():
+        obj.save()
+        log.created(obj, message=message)
+        log.save()
     return obj
 
 
@@ -64,10 +77,15 @@ def _update(
     """The common path of a change to one row: the policy, the row locked (and its version checked), the
     fields this write may change, the model's own rules, then the row."""
     _check(actor, Action.CHANGE, obj)
+    log = ChangeLog(actor)
     with transaction.atomic():
         locked = locked_for_write(obj, expected_version)
+        before = snapshot(locked)
         _set_fields(locked, fields, allowed=allowed)
-        return _save(locked)
+        _save(locked)
+        log.changed(locked, before)
+        log.save()
+        return locked
 
 
 def _stays_with_its_agreement(obj: NegotiationRound | Milestone, fields: dict[str, object]) -> None:
@@ -116,9 +134,12 @@ def agreement_create(
         created_by=_recorder(actor),
     )
     agreement.full_clean()
+    log = ChangeLog(actor)
     with transaction.atomic():
         agreement.save()
-        _write_participations(agreement, participations)
+        log.created(agreement)
+        _write_participations(agreement, participations, log)
+        log.save()
     return agreement
 
 
@@ -154,24 +175,32 @@ def agreement_update(
         raise ValidationError({name: _("Change the status by recording a status change.") for name in names})
     if "slug" in fields and fields.pop("slug") != agreement.slug:
         raise ValidationError({"slug": _("The slug names the agreement in every link and cannot change.")})
+    log = ChangeLog(actor)
     with transaction.atomic():
         locked = locked_for_write(agreement, expected_version)
+        before = snapshot(locked)
         _set_fields(locked, fields, allowed=AGREEMENT_FIELDS)
         if participations is not None:
             participations = list(participations)
             _check_parties(actor, [item["state"] for item in participations])
-            _write_participations(locked, participations)
+            _write_participations(locked, participations, log)
         _save(locked)
+        log.changed(locked, before)
+        log.save()
     return locked
 
 
-def _write_participations(agreement: Agreement, participations: list[Mapping[str, Any]]) -> list[Participation]:
-    """Make the agreement's parties exactly these, each row checked by the model (the caller checked the set)."""
-    existing = {p.state_id: p for p in agreement.participations.all()}
+def _write_participations(
+    agreement: Agreement, participations: list[Mapping[str, Any]], log: ChangeLog
+) -> list[Participation]:
+    """Make the agreement's parties exactly these, each row checked by the model (the caller checked the set),
+    and each party added, changed or removed logged."""
+    existing = {p.state_id: p for p in agreement.participations.select_related("state")}
     kept = []
     for item in participations:
         state = item["state"]
-        row = existing.get(state.pk) or Participation(agreement=agreement, state=state)
+        row = existing.pop(state.pk, None) or Participation(agreement=agreement, state=state)
+        before = snapshot(row) if row.pk else None
         for name, value in item.items():
             setattr(row, name, value)
         try:
@@ -179,9 +208,17 @@ def _write_participations(agreement: Agreement, participations: list[Mapping[str
         except ValidationError as error:
             messages = [f"{state.alpha3} {field}: {m}" for field, ms in error.message_dict.items() for m in ms]
             raise ValidationError({"participations": messages}) from None
-        row.save()
+        if before is None:
+            row.save()
+            log.created(row)
+        elif snapshot(row) != before:
+            row.save()
+            log.changed(row, before)
         kept.append(row)
-    agreement.participations.exclude(state__in=[item["state"] for item in participations]).delete()
+    if existing:
+        for gone in existing.values():
+            log.deleted(gone)
+        Participation.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
     return kept
 
 
@@ -283,6 +320,9 @@ def agreement_transition(
         _validate_event(event)
         position, since, started = _plan(locked, event, corrects)
         event.save()
+        log = ChangeLog(actor)
+        log.created(event, message=correction_reason)
+        log.save()
         locked.status = position.status
         locked.status_since = since
         locked.started_on = started
@@ -347,7 +387,7 @@ def source_record(
         created_by=_recorder(actor),
     )
     _check(actor, Action.CREATE, source)
-    return _save(source)
+    return _create(actor, source)
 
 
 SOURCE_FIELDS = ("title", "publisher", "url", "published_on", "language")
@@ -367,7 +407,7 @@ def round_record(
     negotiation_round = NegotiationRound(agreement=agreement, number=number, starts_on=starts_on)
     _set_fields(negotiation_round, fields, allowed=ROUND_FIELDS)
     _check(actor, Action.CREATE, negotiation_round)
-    return _save(negotiation_round)
+    return _create(actor, negotiation_round)
 
 
 def round_update(
@@ -389,7 +429,7 @@ def milestone_record(
     milestone = Milestone(agreement=agreement, title=title, due_on=due_on)
     _set_fields(milestone, fields, allowed=MILESTONE_FIELDS)
     _check(actor, Action.CREATE, milestone)
-    return _save(milestone)
+    return _create(actor, milestone)
 
 
 def milestone_update(
@@ -420,8 +460,14 @@ def record_delete(
     if isinstance(obj, StatusEvent):
         raise ValidationError(_("Status events are never deleted; an administrator records a correction."))
     _check(actor, Action.DELETE, obj)
+    log = ChangeLog(actor)
     with transaction.atomic():
-        locked_for_write(obj, expected_version).delete()
+        locked = locked_for_write(obj, expected_version)
+        pk = locked.pk
+        locked.delete()
+        locked.pk = pk  # delete() clears it; the change row names the row that was deleted
+        log.deleted(locked)
+        log.save()
 
 
 PARTICIPATION_FIELDS = (

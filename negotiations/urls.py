@@ -13,6 +13,7 @@ urlpatterns = [
     path("agreements/<slug:slug>/milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
     path("agreements/<slug:slug>/milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("sources/new/", views.source_create, name="source-create"),
+    path("changes/", views.change_list, name="change-list"),
     path("states/<str:alpha3>/", views.state_detail, name="state-detail"),
     path("upcoming/", views.upcoming, name="upcoming"),
     path("search/", views.search, name="search"),

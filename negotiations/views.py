@@ -28,17 +28,19 @@ from parties.models import State
 from raa_tracker.versions import version_of
 from record_cache.cache import cached
 
-from . import lifecycle, pages, selectors, services
+from . import changelog, lifecycle, pages, selectors, services
 from .choices import Status
-from .filtersets import AgreementFilterSet
+from .filtersets import AgreementFilterSet, ChangeFilterSet
 from .forms import MilestoneForm, NewSourceFields, RoundForm, SourceForm, StatusChangeForm
-from .models import Agreement, Milestone, NegotiationRound, Source
+from .models import Agreement, Change, Milestone, NegotiationRound, Source
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 OVERVIEW_ROWS = 15
+CHANGES_PAGE_SIZE = 50
+AGREEMENT_CHANGES = 10  # the latest changes on the agreement page; the rest on /changes/?agreement=
 
 
 _readable = policy.readable_page(Agreement)  # pages need a sign-in when PUBLIC_READ is false
@@ -142,9 +144,42 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_transition": policy.can(user, Action.TRANSITION, agreement),
         "can_change": can_change,
         "watching": user.is_authenticated and agreement.watches.filter(user=user).exists(),
+        "changes": changelog.present(selectors.changes().filter(agreement=agreement)[: AGREEMENT_CHANGES + 1]),
+        "changes_shown": AGREEMENT_CHANGES,
     }
     context |= pages.sections_context(pages.AGREEMENT_SECTIONS, page, today)
     return render(request, "negotiations/agreement_detail.html", context)
+
+
+@policy.readable_page(Change)
+def change_list(request: HttpRequest) -> HttpResponse:
+    """The change log with the API's filters, newest first; "older" pages by id, so a page never shifts as
+    new changes arrive (the API's cursor, in the dashboard's terms)."""
+    filterset = ChangeFilterSet(request.GET or None, queryset=selectors.changes())
+    valid = filterset.is_valid() if request.GET else True
+    queryset = filterset.qs if request.GET and valid else selectors.changes()
+    if not valid:
+        queryset = queryset.none()
+    older_than = request.GET.get("cursor", "")
+    if older_than.isdigit() and len(older_than) < 19:
+        queryset = queryset.filter(id__lt=int(older_than))
+    rows = list(queryset[: CHANGES_PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    older = None
+    if len(rows) > CHANGES_PAGE_SIZE:
+        rows = rows[:CHANGES_PAGE_SIZE]
+        older_query = query.copy()
+        older_query["cursor"] = str(rows[-1].pk)
+        older = "?" + older_query.urlencode()
+    context = {
+        "filter": filterset,
+        "changes": changelog.present(rows),
+        "older_url": older,
+        "newest_url": "?" + query.urlencode() if older_than else None,
+        "filter_errors": filterset.errors if not valid else None,
+    }
+    return render(request, "negotiations/change_list.html", context)
 
 
 @policy.readable_page(State)

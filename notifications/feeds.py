@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import Action
+from negotiations import changelog, selectors
+from negotiations.changelog import ChangeView
 from negotiations.choices import MilestoneStatus
 from negotiations.models import Agreement, Milestone, NegotiationRound, Participation, StatusEvent
 from parties.models import State
@@ -200,3 +202,53 @@ class StatusChangesFeed(Feed):
 
     def item_pubdate(self, item: StatusEvent) -> datetime.datetime:
         return item.recorded_at
+
+
+class RecordChangesFeed(StatusChangesFeed):
+    """Atom: the latest changes to the record (every write, field by field), of everything, one agreement,
+    or the agreements of one state."""
+
+    def title(self, obj: Agreement | State | None) -> str:
+        return _("Changes to the record: %(name)s") % {"name": obj} if obj else _("Changes to the record")
+
+    def subtitle(self, obj: Agreement | State | None) -> str:
+        return _("Every write to the record: who, when, which fields from what to what, and the source cited.")
+
+    def items(self, obj: Agreement | State | None) -> list[ChangeView]:  # type: ignore[override]
+        changes = selectors.changes()
+        if isinstance(obj, Agreement):
+            changes = changes.filter(agreement=obj)
+        elif isinstance(obj, State):
+            changes = changes.filter(agreement_id__in=Participation.objects.filter(state=obj).values("agreement"))
+        return changelog.present(changes[: self.limit])
+
+    def item_title(self, item: ChangeView) -> str:  # type: ignore[override]
+        change = item.change
+        where = change.agreement.title if change.agreement is not None else ""
+        what = f"{change.get_action_display()} {change.get_object_type_display()}: {change.object_repr}"
+        return f"{where}: {what}" if where else what
+
+    def item_description(self, item: ChangeView) -> str:  # type: ignore[override]
+        change = item.change
+        lines = [f"{change.actor_label} ({change.get_channel_display()})"]
+        lines += [f"{field.label}: {field.before or '—'} → {field.after or '—'}" for field in item.fields]
+        if change.source is not None:
+            lines.append(f"{_('Source')}: {change.source.publisher}: {change.source.title}")
+        if change.message:
+            lines.append(change.message)
+        return "\n".join(lines)
+
+    def item_link(self, item: ChangeView) -> str:  # type: ignore[override]
+        change = item.change
+        if change.agreement is not None:
+            return change.agreement.get_absolute_url() + f"#change-{change.pk}"
+        return f"/changes/#change-{change.pk}"
+
+    def item_guid(self, item: ChangeView) -> str:  # type: ignore[override]
+        return f"tag:{UID_DOMAIN},2024:change-{item.change.pk}"
+
+    def item_updateddate(self, item: ChangeView) -> datetime.datetime:  # type: ignore[override]
+        return item.change.at
+
+    def item_pubdate(self, item: ChangeView) -> datetime.datetime:  # type: ignore[override]
+        return item.change.at

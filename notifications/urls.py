@@ -14,4 +14,7 @@ urlpatterns = [
     path("feeds/changes.atom", feeds.StatusChangesFeed(), name="feed-changes"),
     path("feeds/agreements/<slug:slug>.atom", feeds.StatusChangesFeed(), name="feed-agreement"),
     path("feeds/states/<str:alpha3>.atom", feeds.StatusChangesFeed(), name="feed-state"),
+    path("feeds/record-changes.atom", feeds.RecordChangesFeed(), name="feed-record-changes"),
+    path("feeds/agreements/<slug:slug>/changes.atom", feeds.RecordChangesFeed(), name="feed-agreement-changes"),
+    path("feeds/states/<str:alpha3>/changes.atom", feeds.RecordChangesFeed(), name="feed-state-changes"),
 ]

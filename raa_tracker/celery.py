@@ -2,9 +2,14 @@
 
 import logging
 import os
+from contextvars import Token
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 from django.db import transaction
+
+from . import provenance
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raa_tracker.settings")
 
@@ -14,6 +19,24 @@ app.autodiscover_tasks()
 
 HEARTBEAT_KEY = "worker-heartbeat"
 log = logging.getLogger(__name__)
+
+# What a task writes is logged as the worker's, under the task's name (raa_tracker.provenance); by task id,
+# since a task run in a request's process (queue_after_commit's or_run_here) must give the request's back.
+_task_contexts: dict[str, Token[provenance.WriteContext]] = {}
+
+
+@task_prerun.connect
+def _task_writes_as_worker(task_id: str, task: Any, **kwargs: Any) -> None:
+    _task_contexts[task_id] = provenance.begin(
+        channel=provenance.Channel.WORKER, system=task.name, request_id=task_id, token_name=""
+    )
+
+
+@task_postrun.connect
+def _task_done(task_id: str, **kwargs: Any) -> None:
+    token = _task_contexts.pop(task_id, None)
+    if token is not None:
+        provenance.end(token)
 
 
 def queue_after_commit(task_name: str, *args: int, or_run_here: bool = False) -> None:

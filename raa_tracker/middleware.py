@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from raa_tracker.api.problems import json_problem
 
+from . import provenance
 from .celery import HEARTBEAT_KEY
 
 log = logging.getLogger(__name__)
@@ -183,3 +184,27 @@ class DatabaseOutageMiddleware:
         if is_database_outage(exception):
             return database_unavailable(request, exception)
         return None
+
+
+class WriteContextMiddleware:
+    """Tells the services which door a request's writes come through (dashboard, API or admin) and under which
+    request id, for their change rows; the id is returned as X-Request-ID so that a client can quote it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = provenance.request_id_from(request.headers.get("X-Request-ID"))
+        if request.path.startswith("/api/"):
+            channel = provenance.Channel.API
+        elif request.path.startswith("/admin/"):
+            channel = provenance.Channel.ADMIN
+        else:
+            channel = provenance.Channel.DASHBOARD
+        token = provenance.begin(channel=channel, request_id=request_id, token_name="", system="")
+        try:
+            response = self.get_response(request)
+        finally:
+            provenance.end(token)
+        response["X-Request-ID"] = request_id
+        return response

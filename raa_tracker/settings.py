@@ -151,6 +151,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "raa_tracker.middleware.HealthCheckMiddleware",
+    "raa_tracker.middleware.WriteContextMiddleware",  # the channel and request id of the change log
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

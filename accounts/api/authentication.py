@@ -6,6 +6,7 @@ from rest_framework.request import Request
 
 from accounts.models import ApiToken
 from accounts.services import token_authenticate
+from raa_tracker import provenance
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -26,6 +27,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = token_authenticate(key)
         if token is None:
             raise exceptions.AuthenticationFailed(self._why_not(key))
+        # The change log names the token (or its prefix, if unnamed); the middleware resets this when the request ends.
+        provenance.begin(token_name=token.name or f"{token.prefix}…")
         return token.user, token
 
     def _why_not(self, key: str) -> str:

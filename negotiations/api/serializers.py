@@ -13,6 +13,7 @@ from negotiations.choices import DatePrecision, Status
 from negotiations.models import (
     Agreement,
     AgreementType,
+    Change,
     Milestone,
     NegotiationRound,
     Participation,
@@ -342,3 +343,35 @@ class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
 
     def get_overdue(self, milestone: Milestone) -> bool:
         return milestone.is_overdue()
+
+
+class ChangeActorSerializer(serializers.Serializer):
+    """Who made a change: a user (with the API token's name when it came through one), or the application."""
+
+    user = serializers.CharField(source="user_name", allow_blank=True, help_text="User name; empty: the application")
+    token = serializers.CharField(source="token_name", allow_blank=True, help_text="The API token's name, if any")
+    system = serializers.CharField(allow_blank=True, help_text="The task or command, when no user made the change")
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field, as `source` is: see the top
+        source="actor_label", help_text="Who, in words"
+    )
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    """One write to the record: what changed (only the fields that did, before and after), who, how, on what
+    evidence. `agreement` is null for a source, or once the agreement itself was deleted (`agreement_id`
+    stays)."""
+
+    agreement: serializers.SlugRelatedField[Agreement] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    actor = ChangeActorSerializer(source="*", read_only=True)
+    object = serializers.CharField(source="object_repr", read_only=True)
+    source = SourceBriefSerializer(read_only=True, allow_null=True)  # type: ignore[assignment]  # see the top
+
+    class Meta:
+        model = Change
+        fields = [
+            "id", "at", "action", "object_type", "object_id", "object", "agreement", "agreement_id", "actor",
+            "channel", "request_id", "before", "after", "source", "source_id", "message",
+        ]  # fmt: skip
+        read_only_fields = fields

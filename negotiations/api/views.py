@@ -15,22 +15,24 @@ from negotiations import selectors, services
 from negotiations.filtersets import (
     AgreementFilterSet,
     AgreementTypeFilterSet,
+    ChangeFilterSet,
     EventFilterSet,
     MilestoneFilterSet,
     RoundFilterSet,
     SourceFilterSet,
 )
-from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Source, StatusEvent
+from negotiations.models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Source, StatusEvent
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
-from raa_tracker.api.pagination import EventCursorPagination
+from raa_tracker.api.pagination import ChangeCursorPagination, EventCursorPagination
 from record_cache.api import CachedListMixin
 
 from . import listing
 from .serializers import (
     AgreementSerializer,
     AgreementTypeSerializer,
+    ChangeSerializer,
     EventSerializer,
     MilestoneSerializer,
     RoundSerializer,
@@ -212,3 +214,24 @@ class SourceViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin[Source
             expected_version=self.expected_version,
             **serializer.validated_data,
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List changes to the record",
+        description="Every write, newest first, with cursor pagination; filter by agreement, party, actor, "
+        "channel and time (`since`).",
+    ),
+    retrieve=extend_schema(summary="One change"),
+)
+class ChangeViewSet(CSVExportMixin, ConcurrencyMixin[Change], viewsets.ReadOnlyModelViewSet[Change]):
+    """The change log: who changed what in the record, from what to what, through which channel, citing what.
+    Written by the services with every change; nobody changes or deletes it."""
+
+    serializer_class = ChangeSerializer
+    filterset_class = ChangeFilterSet
+    pagination_class = ChangeCursorPagination
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Change]:
+        return selectors.changes()

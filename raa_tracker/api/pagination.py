@@ -56,10 +56,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )
 
 
-class EventCursorPagination(pagination.CursorPagination):
-    """The status history: newest first, stable under inserts, cheap however deep the page."""
+class CursorPagination(pagination.CursorPagination):
+    """Pages of a log, newest first: stable under inserts, cheap however deep the page (no count)."""
 
-    ordering = ("-recorded_at", "-id")
     page_size: int = 50
     page_size_query_param: str = "page_size"
     max_page_size: int = 200
@@ -71,6 +70,19 @@ class EventCursorPagination(pagination.CursorPagination):
         """`page_size` as get_page_size parses it; `cursor` is opaque (the `next` and `previous` links)."""
         parameters = super().get_schema_operation_parameters(view)
         return _document_page_size(parameters, self.page_size_query_param, self.max_page_size)
+
+
+class EventCursorPagination(CursorPagination):
+    """The status history, by when each change was recorded."""
+
+    ordering = ("-recorded_at", "-id")
+
+
+class ChangeCursorPagination(CursorPagination):
+    """The change log, by id: unique and in the order the changes were written, so a cursor never skips or
+    repeats a row, however many changes share a moment."""
+
+    ordering = ("-id",)
 
 
 def _page_size(request: Request, name: str, default: int, maximum: int) -> int:

@@ -16,6 +16,7 @@ RESOURCES = {
     "milestones": "milestone-list",
     "events": "statusevent-list",
     "sources": "source-list",
+    "changes": "change-list",
     "tokens": "token-list",
     "watches": "watch-list",
     "webhooks": "webhook-list",

@@ -15,6 +15,7 @@ from accounts.policy import Action, Role
 from negotiations.models import (
     Agreement,
     AgreementType,
+    Change,
     Milestone,
     NegotiationRound,
     Participation,
@@ -55,6 +56,7 @@ MATRIX = {
     "State": ("vcmd", ["v", "v", "v", "v", "vcmd"]),
     "Grouping": ("vcmd", ["v", "v", "v", "v", "vcmd"]),
     "AgreementType": ("vcmd", ["v", "v", "v", "v", "vcmd"]),
+    "change row": ("vcmd", ["v", "v", "v", "v", "v"]),
 }
 
 
@@ -80,6 +82,7 @@ def _targets(official_fr: object) -> dict[str, object]:
         "State": State.objects.get(alpha3="JPN"),
         "Grouping": Grouping.objects.get(code="g7"),
         "AgreementType": AgreementType.objects.get(code="RAA"),
+        "change row": Change.objects.filter(agreement=ja).first(),
     }
 
 
@@ -118,6 +121,7 @@ def test_every_kind_of_object_is_in_the_matrix() -> None:
         State,
         Grouping,
         AgreementType,
+        Change,
     }
     from django.apps import apps
 

@@ -33,7 +33,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from negotiations.choices import Status
-from negotiations.models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source
+from negotiations.models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source
 from negotiations.services import agreement_transition
 from parties.models import State
 
@@ -52,6 +52,7 @@ LISTS = [
     "/api/v1/events/",
     "/api/v1/sources/",
     "/api/v1/tokens/",
+    "/api/v1/changes/",
 ]
 
 
@@ -166,6 +167,9 @@ CASES = [
     Case("/api/v1/events/{pk}/", "/api/v1/events/{event}/"),
     Case("/api/v1/sources/", "/api/v1/sources/"),
     Case("/api/v1/sources/{pk}/", "/api/v1/sources/{source}/"),
+    Case("/api/v1/changes/", "/api/v1/changes/"),
+    Case("/api/v1/changes/", "/api/v1/changes/?party={alpha3}&actor=system&channel=command", variant=" filtered"),
+    Case("/api/v1/changes/{pk}/", "/api/v1/changes/{change}/"),
     Case("/api/v1/analysis/status-counts/", "/api/v1/analysis/status-counts/"),
     Case("/api/v1/tokens/", "/api/v1/tokens/", OFFICIAL),
     Case("/api/v1/tokens/{pk}/", "/api/v1/tokens/{token}/", OFFICIAL),
@@ -199,6 +203,11 @@ CASES = [
     Case("/feeds/changes.atom", "/feeds/changes.atom"),
     Case("/feeds/agreements/{slug}.atom", "/feeds/agreements/{slug}.atom"),
     Case("/feeds/states/{alpha3}.atom", "/feeds/states/{alpha3}.atom"),
+    Case("/feeds/record-changes.atom", "/feeds/record-changes.atom"),
+    Case("/feeds/agreements/{slug}/changes.atom", "/feeds/agreements/{slug}/changes.atom"),
+    Case("/feeds/states/{alpha3}/changes.atom", "/feeds/states/{alpha3}/changes.atom"),
+    Case("/changes/", "/changes/"),
+    Case("/changes/", "/changes/?agreement={slug}&changed_from=2020-01-01", variant=" filtered"),
     Case("/accounts/login/", "/accounts/login/"),
     Case("/healthz", "/healthz"),
     Case("/healthz", "/healthz?workers", status=503, variant="?workers"),  # no worker runs the heartbeat here
@@ -478,6 +487,7 @@ def build_counted_record(official: object) -> dict[str, object]:
         "webhook": own["webhook"].pk,
         "unsubscribe": signing.dumps({"u": official.pk, "a": agreement.pk}, salt="unsubscribe"),
         "secret": calendar_feed_reset(user=official),
+        "change": Change.objects.filter(agreement=agreement).order_by("-id").values_list("pk", flat=True)[0],
     }
 
 

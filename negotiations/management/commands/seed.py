@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts.services import profile_for
 from negotiations.seed import SeedError, load_record
 from parties.models import State
+from raa_tracker import provenance
 
 DEMO_USERS = [
     # username, states acted for, superuser
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         if demo_users and not settings.DEBUG:
             raise CommandError("--demo-users is for development only and is refused when DEBUG is false.")
         try:
-            counts = load_record(report=lambda line: self.stdout.write(f"  {line}"))
+            with provenance.writing(channel=provenance.Channel.COMMAND, system="seed"):
+                counts = load_record(report=lambda line: self.stdout.write(f"  {line}"))
         except SeedError as error:
             raise CommandError(f"The record was not seeded (nothing was stored): {error}") from None
         summary = ", ".join(
