@@ -19,7 +19,17 @@ from accounts.policy import acting_user
 
 from . import services
 from .forms import StatusEventForm
-from .models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import (
+    Agreement,
+    AgreementType,
+    Change,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 from .services import AGREEMENT_FIELDS, MILESTONE_FIELDS, PARTICIPATION_FIELDS, ROUND_FIELDS, SOURCE_FIELDS
 
 
@@ -43,9 +53,9 @@ def _with_refusal(form_class: type[ModelForm], refusal: ValidationError) -> type
     return RefusedForm
 
 
-class ServiceAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose save_model/delete_model call services. A service that refuses (ValidationError)
-    rolls the whole change back; the form is then shown again with the refusal beside the fields."""
+class RefusalsBesideTheFields(admin.ModelAdmin):
+    """A service that refuses (ValidationError) in save_form, save_model or save_related rolls the whole change
+    back; the form is then shown again with the refusal beside the fields."""
 
     def changeform_view(
         self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
@@ -60,6 +70,10 @@ class ServiceAdmin(admin.ModelAdmin):
         form_class = super().get_form(request, obj, change, **kwargs)
         refusal = getattr(request, "service_refusal", None)
         return form_class if refusal is None else _with_refusal(form_class, refusal)
+
+
+class ServiceAdmin(RefusalsBesideTheFields):
+    """A ModelAdmin whose save_model/delete_model call services."""
 
     service_fields: tuple[str, ...] = ()  # what the admin's form hands to the services
 
@@ -110,14 +124,24 @@ class RoundInline(admin.TabularInline):
     model = NegotiationRound
     extra = 0
     autocomplete_fields = ["host", "source"]
-    fields = ["number", "starts_on", "ends_on", "place", "host", "source"]
+    fields = ["number", "starts_on", "ends_on", "place", "host", "source", "no_source_reason"]
 
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
     autocomplete_fields = ["responsible_party", "source", "owner"]
-    fields = ["kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "source"]
+    fields = [
+        "kind",
+        "title",
+        "due_on",
+        "status",
+        "completed_on",
+        "responsible_party",
+        "owner",
+        "source",
+        "no_source_reason",
+    ]
 
 
 _HISTORY_COLUMNS = ("effective_on", "status", "place", "source", "recorded_by", "recorded_at", "corrects", "counts")
@@ -235,7 +259,7 @@ class AgreementAdmin(ServiceAdmin):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(admin.ModelAdmin):
+class StatusEventAdmin(RefusalsBesideTheFields):
     """Adding an event runs the lifecycle service; existing events are read-only and never deleted."""
 
     form = StatusEventForm
@@ -379,4 +403,24 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Change | None = None) -> bool:
+        return False
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    """Error reports, to read: they are resolved on the dashboard's queue (or through the API), where the
+    services correct the fact and tell the reporter."""
+
+    list_display = ("id", "agreement", "status", "reporter", "created_at", "resolved_by", "resolved_at")
+    list_filter = ("status",)
+    search_fields = ("note", "resolution", "agreement__title")
+    list_select_related = ("agreement", "reporter", "resolved_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ErrorReport | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ErrorReport | None = None) -> bool:
         return False

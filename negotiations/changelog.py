@@ -20,7 +20,17 @@ from parties.models import State
 from raa_tracker import provenance
 
 from .choices import ChangeAction, ChangedObject
-from .models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import (
+    Agreement,
+    AgreementType,
+    Change,
+    Citation,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 
 Snapshot = dict[str, Any]
 
@@ -31,6 +41,7 @@ KINDS: dict[type[Model], ChangedObject] = {
     NegotiationRound: ChangedObject.ROUND,
     Milestone: ChangedObject.MILESTONE,
     Source: ChangedObject.SOURCE,
+    Citation: ChangedObject.CITATION,
 }
 
 # Columns that are not the fact itself: the row's bookkeeping, who recorded it (the change row says so), and
@@ -38,7 +49,7 @@ KINDS: dict[type[Model], ChangedObject] = {
 NOT_LOGGED = frozenset(
     {
         "id", "created_at", "updated_at", "processed_at", "recorded_at", "recorded_by", "created_by",
-        "status_since", "started_on",
+        "checked_by", "status_since", "started_on",
     }
 )  # fmt: skip
 
@@ -71,6 +82,8 @@ def _label(obj: Model) -> str:
         return f"round {obj.number}"
     if isinstance(obj, Milestone | Agreement):
         return obj.title[:300]
+    if isinstance(obj, Citation):
+        return f"{obj.role}: {obj.source.publisher}: {obj.source.title}"[:300]
     return str(obj)[:300]
 
 
@@ -120,7 +133,7 @@ class ChangeLog:
     def created(self, obj: Model, *, message: str = "") -> None:
         self._add(obj, ChangeAction.CREATE, {}, _filled(snapshot(obj)), message=message)
 
-    def changed(self, obj: Model, before: Snapshot, *, message: str = "") -> bool:
+    def changed(self, obj: Model, before: Snapshot, *, message: str = "", source: Source | None = None) -> bool:
         """Log what differs between `before` (a snapshot taken before the change) and the row now; a write
         that changed nothing is no change and leaves no row. Returns whether there was a change."""
         after = snapshot(obj)
@@ -133,6 +146,7 @@ class ChangeLog:
             {name: before.get(name) for name in names},
             {name: after[name] for name in names},
             message=message,
+            **({"source_id": source.pk} if source is not None else {}),
         )
         return True
 
@@ -186,7 +200,10 @@ def present(changes: Iterable[Change]) -> list[ChangeView]:
             if related and value not in names.get(field.related_model, {}):
                 wanted.setdefault(field.related_model, set()).add(value)
     for model, ids in wanted.items():
-        found = {obj.pk: _related_label(obj) for obj in model._default_manager.filter(pk__in=ids)}
+        rows = model._default_manager.filter(pk__in=ids)
+        if model is Participation:
+            rows = rows.select_related("state")
+        found = {obj.pk: _related_label(obj) for obj in rows}
         names[model] = names.get(model, {}) | found
     views = []
     for change in changes:
@@ -224,6 +241,8 @@ def _related_label(obj: Model) -> str:
         return obj.get_username()
     if isinstance(obj, AgreementType):
         return obj.code
+    if type(obj) in KINDS:
+        return _label(obj)  # from the row's own columns: no query per row
     return str(obj)
 
 

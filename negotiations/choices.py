@@ -64,3 +64,16 @@ class ChangedObject(models.TextChoices):
     MILESTONE = "milestone", _("milestone")
     SOURCE = "source", _("source")
     CITATION = "citation", _("citation")
+
+
+class CitationRole(models.TextChoices):
+    """What a cited source says of the fact."""
+
+    STATES = "states", _("states it")
+    CONTRADICTS = "contradicts", _("contradicts it")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CORRECTED = "corrected", _("corrected")
+    DISMISSED = "dismissed", _("dismissed")

@@ -22,8 +22,19 @@ from raa_tracker.api.filters import (
 from raa_tracker.provenance import Channel
 
 from . import selectors
-from .choices import ChangeAction, ChangedObject, MilestoneKind, MilestoneStatus, Status
-from .models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .choices import ChangeAction, ChangedObject, CitationRole, MilestoneKind, MilestoneStatus, ReportStatus, Status
+from .models import (
+    Agreement,
+    AgreementType,
+    Change,
+    Citation,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -87,9 +98,18 @@ class AgreementFilterSet(StrictFilterSet):
         fields=["title", "status_since", "updated_at", "created_at", "slug", "status"], label=_("Sort by")
     )
 
+    stale = BooleanFilter(
+        method="filter_stale",
+        label=_("Not changed or checked for a while (see STALE_AFTER_DAYS)"),
+    )
+
     class Meta:
         model = Agreement
         fields: list[str] = []
+
+    def filter_stale(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        stale = selectors.stale_agreements(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)
 
     def filter_as_of(self, queryset: QuerySet, name: str, day: datetime.date | None) -> QuerySet:
         if day is None:
@@ -241,3 +261,23 @@ class ChangeFilterSet(_AgreementChildFilterSet):
 
     def filter_to(self, queryset: QuerySet, name: str, day: datetime.date) -> QuerySet:
         return queryset.filter(at__lt=_start_of(day + datetime.timedelta(days=1)))
+
+
+class CitationFilterSet(_AgreementChildFilterSet):
+    role = django_filters.MultipleChoiceFilter(choices=CitationRole.choices, distinct=False)
+    event = django_filters.NumberFilter(field_name="event_id")
+    round = django_filters.NumberFilter(field_name="round_id")
+    milestone = django_filters.NumberFilter(field_name="milestone_id")
+    participation = django_filters.NumberFilter(field_name="participation_id")
+
+    class Meta:
+        model = Citation
+        fields: list[str] = []
+
+
+class ErrorReportFilterSet(_AgreementChildFilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, distinct=False)
+
+    class Meta:
+        model = ErrorReport
+        fields: list[str] = []

@@ -10,7 +10,7 @@ from parties.models import State
 from raa_tracker.versions import version_of
 
 from .choices import DatePrecision, Status
-from .models import Agreement, Milestone, NegotiationRound, Source, StatusEvent
+from .models import Agreement, ErrorReport, Milestone, NegotiationRound, Source, StatusEvent
 from .services import SourceDetails, transition_check
 
 
@@ -45,6 +45,7 @@ class TransitionArguments(TypedDict):
     date_precision: str
     place: str
     source: Source | None
+    no_source_reason: str
     note: str
     corrects: StatusEvent | None
     correction_reason: str
@@ -68,6 +69,7 @@ class StatusEventForm(forms.ModelForm):
             "date_precision",
             "place",
             "source",
+            "no_source_reason",
             "note",
             "corrects",
             "correction_reason",
@@ -97,6 +99,7 @@ class StatusEventForm(forms.ModelForm):
             "date_precision": data["date_precision"],
             "place": data["place"],
             "source": data["source"],
+            "no_source_reason": data["no_source_reason"],
             "note": data["note"],
             "corrects": data["corrects"],
             "correction_reason": data["correction_reason"],
@@ -121,6 +124,23 @@ class NewSourceFields(forms.Form):
     new_source_url = forms.URLField(label=_("Address (URL)"), max_length=500, required=False, assume_scheme="https")
     new_source_published_on = forms.DateField(label=_("Publication date"), required=False, widget=IsoDateInput())
     new_source_language = forms.CharField(label=_("Language"), max_length=16, required=False, initial="en")
+    no_public_source = forms.BooleanField(
+        label=_("No public source"), required=False, help_text=_("Only when no publication can be cited.")
+    )
+    no_source_reason = forms.CharField(
+        label=_("Why there is no public source"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How the fact is known, e.g. “announced at a press briefing, not published”."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # Form's arguments, passed on
+        super().__init__(*args, **kwargs)
+        reason = str(getattr(getattr(self, "instance", None), "no_source_reason", ""))
+        if reason:
+            self.fields["no_public_source"].initial = True
+            self.fields["no_source_reason"].initial = reason
 
     def clean(self) -> dict[str, Any]:
         data = _cleaned(super().clean())
@@ -128,7 +148,18 @@ class NewSourceFields(forms.Form):
             self.add_error("new_source_publisher", _("Name the publisher of the new source."))
         if data.get("source") and data.get("new_source_title"):
             self.add_error("new_source_title", _("Choose a stored source or enter a new one, not both."))
+        cited = data.get("source") or data.get("new_source_title")
+        if data.get("no_public_source"):
+            if cited:
+                self.add_error("no_public_source", _("Cite a source or choose “no public source”, not both."))
+            elif not (data.get("no_source_reason") or "").strip():
+                self.add_error("no_source_reason", _("Say why there is no public source."))
         return data
+
+    def missing_source_reason(self) -> str:
+        """The reason to store: only when "no public source" is chosen."""
+        data = self.cleaned_data
+        return (data.get("no_source_reason") or "").strip() if data.get("no_public_source") else ""
 
     def new_source(self) -> NewSource | None:
         data = self.cleaned_data
@@ -175,11 +206,18 @@ class StatusChangeForm(NewSourceFields, VersionedForm):
         _offer(self.fields["source"], source_choices(agreement))
         self.fields["version"].initial = version_of(agreement)
 
+    corrects: StatusEvent | None = None  # the entry a correction replaces (ReportCorrectionForm)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("status") and data.get("effective_on") and "status" not in self.errors:
             try:
-                transition_check(agreement=self.agreement, status=data["status"], effective_on=data["effective_on"])
+                transition_check(
+                    agreement=self.agreement,
+                    status=data["status"],
+                    effective_on=data["effective_on"],
+                    corrects=self.corrects,
+                )
             except ValidationError as refused:
                 self.add_error("status", refused.messages)
         return data
@@ -232,3 +270,59 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["title", "publisher", "url", "published_on", "language"]
         widgets = {"published_on": IsoDateInput()}
+
+
+class ConfirmCurrentForm(VersionedForm):
+    """An official's "still accurate as of today", citing the latest source."""
+
+    source = forms.ModelChoiceField(
+        label=_("Latest source"), queryset=Source.objects.none(), help_text=_("The publication that shows it.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # Form's arguments, passed on
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["source"], source_choices(agreement))
+
+
+class ErrorReportForm(forms.ModelForm):
+    """A reader says a fact is wrong: what, and if possible a source that shows it."""
+
+    source_url = forms.URLField(
+        label=_("a source that shows it"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = ErrorReport
+        fields = ["note", "source_url"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"note": _("What is wrong, and what is right if you know it.")}
+
+
+class ReportDismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the record stands"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportCorrectedForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was corrected"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReportCorrectionForm(StatusChangeForm):
+    """The correction of a reported status change: the entry that replaces it, and what was corrected."""
+
+    resolution = forms.CharField(
+        label=_("What was corrected"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, report: ErrorReport, **kwargs: Any) -> None:  # Form's arguments, passed on
+        self.corrects = report.event
+        super().__init__(*args, agreement=report.agreement, **kwargs)
+        if report.event is not None and not self.is_bound:
+            event = report.event
+            self.fields["status"].initial = event.status
+            self.fields["effective_on"].initial = event.effective_on
+            self.fields["date_precision"].initial = event.date_precision

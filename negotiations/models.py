@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,11 @@ from .choices import (
     ApprovalStatus,
     ChangeAction,
     ChangedObject,
+    CitationRole,
     DatePrecision,
     MilestoneKind,
     MilestoneStatus,
+    ReportStatus,
     Status,
 )
 
@@ -107,6 +110,21 @@ class Agreement(TimestampedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "Still accurate as of": an official's or administrator's confirmation that the record is current, citing
+    # the latest source (services.agreement_confirm_current); with status_since, what tells whether it is stale.
+    checked_on = models.DateField(_("last checked"), null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    checked_source = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checked_agreements",
+        editable=False,
+        verbose_name=_("source of the last check"),
     )
 
     class Meta:
@@ -222,6 +240,11 @@ class NegotiationRound(TimestampedModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds")
+    no_source_reason = models.TextField(
+        _("why there is no public source"),
+        blank=True,
+        help_text=_("When no publication can be cited: say how the fact is known (e.g. told at a briefing)."),
+    )
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -284,6 +307,11 @@ class Milestone(TimestampedModel):
     )
     note = models.TextField(_("note"), blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="milestones")
+    no_source_reason = models.TextField(
+        _("why there is no public source"),
+        blank=True,
+        help_text=_("When no publication can be cited: say how the fact is known (e.g. told at a briefing)."),
+    )
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -339,6 +367,11 @@ class StatusEvent(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    no_source_reason = models.TextField(
+        _("why there is no public source"),
+        blank=True,
+        help_text=_("When no publication can be cited: say how the fact is known (e.g. told at a briefing)."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -404,6 +437,159 @@ class StatusEvent(models.Model):
     @property
     def created_at(self) -> datetime.datetime:
         return self.recorded_at
+
+
+class Citation(models.Model):
+    """A further source for a fact (a status change, round, milestone or party's steps), besides the one it was
+    recorded with (its `source`): one that confirms it (*states*) or one that reports something else, another
+    date or status (*contradicts*), with the sentence it rests on, in the source's language."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="citations")
+    event = models.ForeignKey(StatusEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    round = models.ForeignKey(
+        NegotiationRound, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    participation = models.ForeignKey(
+        Participation, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations", verbose_name=_("source"))
+    role = models.CharField(_("role"), max_length=12, choices=CitationRole.choices, default=CitationRole.STATES)
+    quote = models.TextField(
+        _("quote"), blank=True, max_length=2000, help_text=_("The sentence the citation rests on, as published.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("cited at"), default=timezone.now)
+
+    FACTS = ("event", "round", "milestone", "participation")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(event__isnull=False, round=None, milestone=None, participation=None)
+                    | models.Q(event=None, round__isnull=False, milestone=None, participation=None)
+                    | models.Q(event=None, round=None, milestone__isnull=False, participation=None)
+                    | models.Q(event=None, round=None, milestone=None, participation__isnull=False)
+                ),
+                name="citation_cites_one_fact",
+                violation_error_message=_("A citation is for exactly one fact."),
+            ),
+            models.CheckConstraint(condition=models.Q(role__in=CitationRole.values), name="citation_role_valid"),
+            *[
+                models.UniqueConstraint(
+                    fields=[fact, "source"],
+                    condition=models.Q(**{f"{fact}__isnull": False}),
+                    name=f"citation_{fact}_source_once",
+                    violation_error_message=_("This source is already cited for this fact."),
+                )
+                for fact in ("event", "round", "milestone", "participation")
+            ],
+        ]
+        indexes = [
+            # The agreement page: every citation of the agreement's facts, in one query.
+            models.Index(fields=["agreement", "id"], name="citation_agreement_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.source}"
+
+    @property
+    def fact(self) -> Model | None:
+        return next((getattr(self, name) for name in self.FACTS if getattr(self, f"{name}_id")), None)
+
+
+class ErrorReport(models.Model):
+    """A reader says a fact of the record (or the agreement as a whole) is wrong, with a note and perhaps a
+    source. Officials of the agreement's parties and administrators resolve it: by correcting the fact (citing
+    the report) or by dismissing it with a reason. Either way the reporter is told once: the resolved report is
+    an outbox that notifications claims by setting `announced_at`."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reports")
+    event = models.ForeignKey(StatusEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    round = models.ForeignKey(
+        NegotiationRound, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    participation = models.ForeignKey(
+        Participation, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    note = models.TextField(_("what is wrong"), max_length=4000)
+    source_url = models.URLField(_("a source that shows it"), max_length=500, blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="error_reports"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN)
+    resolution = models.TextField(_("resolution"), blank=True, help_text=_("What was corrected, or why not."))
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    correction = models.ForeignKey(
+        StatusEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("correction")
+    )
+    # Null until notifications has told the reporter (or found nobody to tell): claimed once, by a conditional
+    # update, so the reporter hears of the resolution exactly once however many workers and sweeps look.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    FACTS = Citation.FACTS
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("error report")
+        verbose_name_plural = _("error reports")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ReportStatus.values), name="report_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=ReportStatus.OPEN, resolved_at__isnull=True)
+                | (
+                    ~models.Q(status=ReportStatus.OPEN) & models.Q(resolved_at__isnull=False) & ~models.Q(resolution="")
+                ),
+                name="report_resolved_with_reason",
+                violation_error_message=_("A resolved report says when and how; an open one does neither."),
+            ),
+        ]
+        indexes = [
+            # The officials' queue: open reports, oldest first.
+            models.Index(fields=["created_at"], condition=models.Q(status=ReportStatus.OPEN), name="report_open_idx"),
+            # The sweep's outbox: resolved reports whose reporter has not been told yet.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(announced_at__isnull=True) & ~models.Q(status=ReportStatus.OPEN),
+                name="report_unannounced_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report #{self.pk} on {self.agreement}"
+
+    @property
+    def fact(self) -> Model | None:
+        return next((getattr(self, name) for name in self.FACTS if getattr(self, f"{name}_id")), None)
+
+    @property
+    def fact_label(self) -> str:
+        """The reported fact in words, from the rows selectors.reports_visible_to() joins (no query each)."""
+        return fact_label(self.fact)
+
+
+def fact_label(fact: Model | None) -> str:
+    """A fact named without reading its agreement (the pages around it name that)."""
+    if isinstance(fact, StatusEvent):
+        return f"{fact.get_status_display() or _('retraction')}, {fact.effective_on.isoformat()}"
+    if isinstance(fact, NegotiationRound):
+        return str(_("round %(number)s") % {"number": fact.number})
+    if isinstance(fact, Milestone):
+        return fact.title
+    if isinstance(fact, Participation):
+        return fact.state.short_name
+    return ""
 
 
 class Change(models.Model):

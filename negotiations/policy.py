@@ -4,9 +4,19 @@
 from django.contrib.auth.models import User
 from django.db import models
 
-from accounts.policy import Action, Role, party_codes_of, rule_for
+from accounts.policy import Action, Role, party_codes_of, role_of, rule_for
 
-from .models import Agreement, Change, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .models import (
+    Agreement,
+    Change,
+    Citation,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 
 
 def agreement_party_codes(obj: models.Model) -> frozenset[str]:
@@ -26,6 +36,7 @@ def _source_is_theirs(user: User, source: Source) -> bool:
             | models.Q(rounds__source=source)
             | models.Q(milestones__source=source)
             | models.Q(participations__source=source)
+            | models.Q(citations__source=source)
         )
         .distinct()
         .prefetch_related("participations__state")
@@ -49,7 +60,7 @@ def source_rule(user: User, role: Role, action: Action, model: type[models.Model
     return isinstance(source, Source) and _source_is_theirs(user, source)
 
 
-@rule_for(Agreement, Participation, NegotiationRound, Milestone, StatusEvent)
+@rule_for(Agreement, Participation, NegotiationRound, Milestone, StatusEvent, Citation, ErrorReport)
 def agreement_record_rule(
     user: User, role: Role, action: Action, model: type[models.Model], obj: models.Model | None
 ) -> bool:
@@ -73,3 +84,12 @@ def change_rule(user: User, role: Role, action: Action, model: type[models.Model
     """The change log is written by the services as a side of each write, and never changed or deleted, by
     anyone: an administrator who could edit it could rewrite who did what."""
     return False
+
+
+def may_see_report(user: User, report: ErrorReport) -> bool:
+    """Reports are for those who resolve them (officials of the parties, administrators) and their reporter."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return report.reporter_id == user.pk or agreement_record_rule(
+        user, role_of(user), Action.CHANGE, ErrorReport, report
+    )

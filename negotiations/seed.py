@@ -26,8 +26,8 @@ from parties.models import State
 from parties.services import grouping_upsert, states_load_from_iso
 
 from . import services
-from .choices import ApprovalStatus, DatePrecision, MilestoneKind, MilestoneStatus, Status
-from .models import Agreement, AgreementType, Participation, Source
+from .choices import ApprovalStatus, CitationRole, DatePrecision, MilestoneKind, MilestoneStatus, Status
+from .models import Agreement, AgreementType, Participation, Source, StatusEvent
 
 RECORD_FILE = Path(__file__).resolve().parent / "data" / "record.toml"
 
@@ -83,6 +83,12 @@ class PartyFact:
 
 
 @dataclass(frozen=True)
+class CitationFact:
+    source: str
+    role: str = CitationRole.STATES
+
+
+@dataclass(frozen=True)
 class EventFact:
     status: str
     effective_on: datetime.date
@@ -90,6 +96,7 @@ class EventFact:
     source: str | None = None
     place: str = ""
     note: str = ""
+    citations: list[CitationFact] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -379,7 +386,22 @@ def _read_event(row: _Table, sources: dict[str, SourceFact]) -> EventFact:
         source=row.source("source", sources),
         place=row.text("place"),
         note=row.text("note"),
+        citations=[
+            _read_citation(_Table(item, f"{row.where}citations[{number}].", row.problems), sources)
+            for number, item in enumerate(row.tables("citations"))
+        ],
     )
+
+
+def _read_citation(row: _Table, sources: dict[str, SourceFact]) -> CitationFact:
+    """A further source of a fact: `{ source = "<key>", role = "states" }` (or "contradicts")."""
+    fact = CitationFact(
+        source=row.source("source", sources) or "", role=row.choice("role", CitationRole, CitationRole.STATES)
+    )
+    if not fact.source:
+        row.problem("source", "a citation names the key of a [sources.<key>] table")
+    row.done()
+    return fact
 
 
 def _read_round(row: _Table, sources: dict[str, SourceFact]) -> RoundFact:
@@ -593,10 +615,12 @@ class _AgreementWriter:
     def _event(self, agreement: Agreement, event: EventFact) -> None:
         """Events are never changed once recorded (a wrong one is corrected by an administrator), so an event is
         known by its status and date and recorded only when missing."""
-        if agreement.events.filter(status=event.status, effective_on=event.effective_on).exists():
+        stored = agreement.events.filter(status=event.status, effective_on=event.effective_on).first()
+        if stored is not None:
             self.count("status events", "")
+            self._citations(stored, event.citations)
             return
-        services.agreement_transition(
+        stored = services.agreement_transition(
             actor=SYSTEM,
             agreement=agreement,
             status=event.status,
@@ -607,6 +631,17 @@ class _AgreementWriter:
             source=self._source(event.source),
         )
         self.count("status events", "created")
+        self._citations(stored, event.citations)
+
+    def _citations(self, event: StatusEvent, citations: list[CitationFact]) -> None:
+        """A further source is cited once; one that the record no longer names stays (others may rely on it)."""
+        for citation in citations:
+            source = self.sources[citation.source]
+            if event.citations.filter(source=source).exists():
+                self.count("citations", "")
+                continue
+            services.citation_add(actor=SYSTEM, fact=event, source=source, role=citation.role)
+            self.count("citations", "created")
 
     def _round(self, agreement: Agreement, fact: RoundFact) -> None:
         values: dict[str, Any] = {

@@ -3,19 +3,24 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
+from accounts.policy import Role, party_codes_of, role_of
 from parties.models import State
 
 from . import lifecycle
-from .choices import MilestoneStatus, Status
+from .choices import CitationRole, MilestoneStatus, Status
 from .models import (
     Agreement,
     AgreementType,
     Change,
+    Citation,
+    ErrorReport,
     Milestone,
     NegotiationRound,
     Participation,
@@ -44,8 +49,16 @@ def type_counts() -> list[tuple[AgreementType, int]]:
     return [(agreement_type, agreement_type.n) for agreement_type in types]
 
 
+F = TypeVar("F", StatusEvent, NegotiationRound, Milestone, Participation)
+
+
+def with_citations(facts: QuerySet[F]) -> QuerySet[F]:
+    """Facts with their further citations and those citations' sources (one more query, whatever the rows)."""
+    return facts.prefetch_related(Prefetch("citations", queryset=Citation.objects.select_related("source")))
+
+
 def events() -> QuerySet[StatusEvent]:
-    """Status events with what their representation shows (agreement, source, recorder, correction)."""
+    """Status events with their agreement, source, recorder and correction (the API adds their citations)."""
     return StatusEvent.objects.select_related("agreement", "source", "recorded_by", "correction")
 
 
@@ -110,6 +123,39 @@ class Overview(TypedDict):
     overdue: list[Milestone]
     recent: list[StatusEvent]
     in_progress: list[Agreement]
+    evidence: "EvidenceShare"
+    stale: list[Agreement]
+    stale_total: int
+
+
+@dataclass(frozen=True)
+class EvidenceShare:
+    """How many of the record's facts (status changes that count, rounds, milestones) cite at least one source."""
+
+    facts: int
+    sourced: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.sourced / self.facts) if self.facts else None
+
+
+def evidence_share() -> EvidenceShare:
+    """Facts with a source of their own, or without one but with a further citation (citations are few, so
+    that second count reads the small table): four counts, whatever the size of the record."""
+    facts = sourced = 0
+    tables: list[QuerySet] = [counting_events(), NegotiationRound.objects.all(), Milestone.objects.all()]
+    for queryset in tables:
+        figures = queryset.order_by().aggregate(n=Count("id"), sourced=Count("id", filter=Q(source__isnull=False)))
+        facts += figures["n"]
+        sourced += figures["sourced"]
+    cited_only = Citation.objects.filter(
+        Q(event__source__isnull=True, event__correction__isnull=True) & ~Q(event__status="")
+        | Q(round__source__isnull=True)
+        | Q(milestone__source__isnull=True)
+    )
+    sourced += cited_only.values("event", "round", "milestone").distinct().count()
+    return EvidenceShare(facts, sourced)
 
 
 def overview(today: datetime.date, rows: int) -> Overview:
@@ -122,6 +168,9 @@ def overview(today: datetime.date, rows: int) -> Overview:
         "overdue": list(milestones_overdue(today)[:rows]),
         "recent": list(recent_events(10)),
         "in_progress": list(negotiations_in_progress()[:rows]),
+        "evidence": evidence_share(),
+        "stale": list(stale_agreements(today)[:rows]),
+        "stale_total": stale_agreements(today).count(),
     }
 
 
@@ -136,8 +185,8 @@ class AgreementPage:
 
 
 def agreement_page(slug: str) -> AgreementPage:
-    """Everything the agreement page shows, in six queries."""
-    agreement = Agreement.objects.select_related("type").get(slug=slug)
+    """Everything the agreement page shows, in seven queries (the seventh: the facts' further citations)."""
+    agreement = Agreement.objects.select_related("type", "checked_by", "checked_source").get(slug=slug)
     participations = list(agreement.participations.select_related("state", "source").order_by("state__short_name"))
     history = list(
         agreement.events.select_related("source", "recorded_by", "correction", "corrects").order_by(
@@ -154,9 +203,33 @@ def agreement_page(slug: str) -> AgreementPage:
         *rounds,
         *milestones,
     ]
+    _attach_citations(agreement, citing)
     cited = {item.source_id for item in citing if item.source_id}
+    cited |= {citation.source_id for item in citing for citation in item.cited}  # type: ignore[union-attr]
     sources = list(Source.objects.filter(pk__in=cited).order_by("published_on", "title"))
     return AgreementPage(agreement, participations, history, rounds, milestones, sources)
+
+
+def _attach_citations(
+    agreement: Agreement, facts: list[Participation | StatusEvent | NegotiationRound | Milestone]
+) -> None:
+    """Give each fact of the page its further citations (`cited`) and whether one contradicts it
+    (`contradicted`), from one query for the whole agreement."""
+    by_fact: dict[tuple[str, int], list[Citation]] = {}
+    for citation in Citation.objects.filter(agreement=agreement).select_related("source").order_by("id"):
+        kind = next(name for name in Citation.FACTS if getattr(citation, f"{name}_id"))
+        by_fact.setdefault((kind, getattr(citation, f"{kind}_id")), []).append(citation)
+    kinds: dict[type, str] = {
+        Participation: "participation",
+        StatusEvent: "event",
+        NegotiationRound: "round",
+        Milestone: "milestone",
+    }
+    for fact in facts:
+        cited = by_fact.get((kinds[type(fact)], fact.pk), [])
+        # For the page only (never saved).
+        fact.cited = cited  # type: ignore[union-attr]
+        fact.contradicted = any(c.role == CitationRole.CONTRADICTS for c in cited)  # type: ignore[union-attr]
 
 
 def state_agreements(state: State) -> QuerySet[Agreement]:
@@ -247,3 +320,57 @@ def changes() -> QuerySet[Change]:
     """The change log, newest first, with the agreement (its slug, for links) and the cited source: one query
     however many rows. Both joins are outer: a row outlives a deleted agreement or source."""
     return Change.objects.select_related("agreement", "source").order_by("-id")
+
+
+def stale_agreements(today: datetime.date) -> QuerySet[Agreement]:
+    """Agreements still under way (negotiated, suspended, or signed and not yet in force) whose status has not
+    changed, nor the record been confirmed as current, for more than STALE_AFTER_DAYS; oldest first, each
+    annotated with `last_activity_on` (the later of the two). Agreements in force or closed are left out:
+    nothing is expected of them."""
+    cutoff = today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+    last = Greatest("status_since", Coalesce("checked_on", "status_since"))
+    return (
+        Agreement.objects.filter(status__in=lifecycle.IN_PROGRESS | {Status.SIGNED})
+        .annotate(last_activity_on=last)
+        .filter(last_activity_on__lt=cutoff)
+        .select_related("type")
+        .order_by("last_activity_on", "title", "id")
+    )
+
+
+def is_stale(agreement: Agreement, today: datetime.date) -> bool:
+    """Whether stale_agreements() lists this one, from the row already read (no query)."""
+    if agreement.status not in lifecycle.IN_PROGRESS | {Status.SIGNED} or agreement.status_since is None:
+        return False
+    last = max(agreement.status_since, agreement.checked_on or agreement.status_since)
+    return last < today - datetime.timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+def reports_visible_to(user: object) -> QuerySet[ErrorReport]:
+    """The reports a user may read: all for administrators; those on agreements of the states an official acts
+    for; one's own. Nothing for anonymous visitors (their reports are read by those who resolve them)."""
+    reports = ErrorReport.objects.select_related(
+        "agreement", "reporter", "resolved_by", "event", "round", "milestone", "participation__state"
+    )
+    role = role_of(user)  # type: ignore[arg-type]  # any request.user
+    if role == Role.ADMINISTRATOR:
+        return reports
+    if role == Role.ANONYMOUS:
+        return reports.none()
+    mine = Q(reporter=user)
+    codes = party_codes_of(user)  # type: ignore[arg-type]
+    if codes:
+        mine |= Q(agreement__in=Participation.objects.filter(state__alpha3__in=codes).values("agreement"))
+    return reports.filter(mine)
+
+
+def agreements_resolvable_by(user: object) -> set[int] | None:
+    """The ids of the agreements whose reports `user` may resolve (None: all of them, an administrator's),
+    in one query, for a queue that marks each report (policy.can would ask once per report)."""
+    role = role_of(user)  # type: ignore[arg-type]  # any request.user
+    if role == Role.ADMINISTRATOR:
+        return None
+    codes = party_codes_of(user)  # type: ignore[arg-type]
+    if role != Role.OFFICIAL or not codes:
+        return set()
+    return set(Participation.objects.filter(state__alpha3__in=codes).values_list("agreement_id", flat=True))

@@ -6,11 +6,12 @@ workers) and skips the policy check, so views must always pass request.user.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NotRequired, TypedDict, TypeVar, Unpack
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -24,8 +25,18 @@ from raa_tracker.services import locked_for_write
 
 from . import lifecycle, selectors
 from .changelog import ChangeLog, snapshot
-from .choices import DatePrecision, MilestoneStatus, Status
-from .models import Agreement, AgreementType, Milestone, NegotiationRound, Participation, Source, StatusEvent
+from .choices import CitationRole, DatePrecision, MilestoneStatus, ReportStatus, Status
+from .models import (
+    Agreement,
+    AgreementType,
+    Citation,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+)
 
 Actor = User | None  # the user on whose behalf a write is made; None: the application itself
 M = TypeVar("M", bound=Model)
@@ -46,10 +57,28 @@ def _save(obj: M) -> M:
     return obj
 
 
+def _clean(actor: Actor, obj: Model, *, evidence: bool) -> None:
+    """The model's own rules and, for a fact (`evidence`), the evidence rule: every broken rule at once, each
+    beside its field."""
+    errors: dict[str, list[str]] = {}
+    checks: list[Callable[[], None]] = [obj.full_clean]
+    if evidence and isinstance(obj, StatusEvent | NegotiationRound | Milestone):
+        fact = obj
+        checks.append(lambda: _require_evidence(actor, fact))
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _create(actor: Actor, obj: M, *, message: str = "") -> M:
-    """The common end of a new row of the record, once the policy has allowed it: the model's own rules, then
-    the row and its change row in one transaction."""
-    obj.full_clean()
+    """The common end of a new row of the record, once the policy has allowed it: the model's own rules (and the
+    evidence rule for a fact), then the row and its change row in one transaction."""
+    _clean(actor, obj, evidence=True)
     log = ChangeLog(actor)
     with transaction.atomic():
         obj.save()
@@ -75,17 +104,41 @@ def _update(
     actor: Actor, obj: M, expected_version: str | None, fields: Mapping[str, object], allowed: Iterable[str]
 ) -> M:
     """The common path of a change to one row: the policy, the row locked (and its version checked), the
-    fields this write may change, the model's own rules, then the row."""
+    fields this write may change, the model's own rules (and, for a fact whose evidence the write touches,
+    the evidence rule), then the row."""
     _check(actor, Action.CHANGE, obj)
     log = ChangeLog(actor)
     with transaction.atomic():
         locked = locked_for_write(obj, expected_version)
         before = snapshot(locked)
         _set_fields(locked, fields, allowed=allowed)
-        _save(locked)
+        # The evidence rule holds for a write that changes the evidence (it may not leave a fact without it).
+        evidence = {"source", "no_source_reason"} & before.keys()
+        _clean(actor, locked, evidence=any(snapshot(locked)[name] != before[name] for name in evidence))
+        locked.save()
         log.changed(locked, before)
         log.save()
         return locked
+
+
+NO_SOURCE = _(
+    "Cite a source, or choose “no public source” and say why (the record shows no fact without its evidence)."
+)
+
+
+def _require_evidence(actor: Actor, fact: StatusEvent | NegotiationRound | Milestone) -> None:
+    """A person recording a fact cites a source or says why there is none: no silent gaps. The application's
+    own writes (the seed's facts that DOMAIN.md gives without a publication, the worker's entry into force) are
+    exempt; a retraction states no fact. A source makes a stated reason moot, so it is cleared."""
+    if fact.source_id is not None or getattr(fact, "source", None) is not None:
+        fact.no_source_reason = ""
+        return
+    fact.no_source_reason = fact.no_source_reason.strip()
+    if actor is None or fact.no_source_reason or (isinstance(fact, StatusEvent) and not fact.status):
+        return
+    if fact.pk is not None and fact.citations.exists():
+        return
+    raise ValidationError({"source": NO_SOURCE})
 
 
 def _stays_with_its_agreement(obj: NegotiationRound | Milestone, fields: dict[str, object]) -> None:
@@ -289,9 +342,11 @@ def agreement_transition(
     place: str = "",
     note: str = "",
     source: Source | None = None,
+    no_source_reason: str = "",
     corrects: StatusEvent | None = None,
     correction_reason: str = "",
     expected_version: str | None = None,
+    report: ErrorReport | None = None,
 ) -> StatusEvent:
     """Record a change of status and recompute the agreement's current status, in one transaction.
 
@@ -302,7 +357,13 @@ def agreement_transition(
     history. The agreement row is locked, so two concurrent changes are checked
     one after the other; with `expected_version`, a change made from a stale page is refused.
     """
-    _check(actor, Action.CORRECT if corrects is not None else Action.TRANSITION, agreement)
+    if report is not None:
+        # Resolving a report on this very entry: the officials who may resolve it may correct it.
+        _check(actor, Action.CHANGE, report)
+        if corrects is None or report.event_id != corrects.pk:
+            raise ValidationError({"corrects": _("A report is resolved by correcting the entry it is about.")})
+    else:
+        _check(actor, Action.CORRECT if corrects is not None else Action.TRANSITION, agreement)
     with transaction.atomic():
         locked = locked_for_write(agreement, expected_version)
         event = StatusEvent(
@@ -313,11 +374,12 @@ def agreement_transition(
             place=place,
             note=note,
             source=source,
+            no_source_reason=no_source_reason,
             recorded_by=_recorder(actor),
             corrects=corrects,
             correction_reason=correction_reason,
         )
-        _validate_event(event)
+        _validate_event(event, actor)
         position, since, started = _plan(locked, event, corrects)
         event.save()
         log = ChangeLog(actor)
@@ -339,10 +401,10 @@ def agreement_transition(
     return event
 
 
-def _validate_event(event: StatusEvent) -> None:
+def _validate_event(event: StatusEvent, actor: Actor) -> None:
     errors: dict[str, list[str]] = {}
     try:
-        event.full_clean()
+        _clean(actor, event, evidence=True)
     except ValidationError as error:
         errors.update(error.message_dict)
     if isinstance(event.effective_on, datetime.date) and event.effective_on > timezone.localdate():
@@ -397,7 +459,7 @@ def source_update(*, actor: Actor, source: Source, expected_version: str | None 
     return _update(actor, source, expected_version, fields, SOURCE_FIELDS)
 
 
-ROUND_FIELDS = ("number", "starts_on", "ends_on", "place", "host", "summary", "source")
+ROUND_FIELDS = ("number", "starts_on", "ends_on", "place", "host", "summary", "source", "no_source_reason")
 
 
 def round_record(
@@ -419,7 +481,8 @@ def round_update(
 
 
 MILESTONE_FIELDS = (
-    "kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "note", "source"
+    "kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "note", "source",
+    "no_source_reason",
 )  # fmt: skip
 
 
@@ -453,7 +516,10 @@ def milestone_complete(
 
 
 def record_delete(
-    *, actor: Actor, obj: Agreement | NegotiationRound | Milestone | Source, expected_version: str | None = None
+    *,
+    actor: Actor,
+    obj: Agreement | NegotiationRound | Milestone | Source | Citation,
+    expected_version: str | None = None,
 ) -> None:
     """Delete an agreement, round, milestone or source. A source that is still cited cannot be deleted, and
     status events are never deleted (an administrator records a correction)."""
@@ -522,3 +588,130 @@ def agreements_enter_into_force(*, today: datetime.date) -> int:
         except lifecycle.TransitionRefused:
             pass  # another run moved it first, or the record changed meanwhile
     return moved
+
+
+Fact = StatusEvent | NegotiationRound | Milestone | Participation
+FACT_FIELDS: dict[type[Model], str] = {
+    StatusEvent: "event",
+    NegotiationRound: "round",
+    Milestone: "milestone",
+    Participation: "participation",
+}
+
+
+def citation_add(
+    *, actor: Actor, fact: Fact, source: Source, role: CitationRole | str = CitationRole.STATES, quote: str = ""
+) -> Citation:
+    """Cite one more source for a fact: one that confirms it or one that contradicts it (another date, another
+    status), with the sentence it rests on. Allowed to whoever may record the agreement's facts; status events,
+    which nobody changes, take citations too (a new citation changes what is known of the event, not the event)."""
+    citation = Citation(agreement_id=fact.agreement_id, source=source, role=role, quote=quote.strip())
+    setattr(citation, FACT_FIELDS[type(fact)], fact)
+    citation.created_by = _recorder(actor)
+    _check(actor, Action.CREATE, citation)
+    if fact.source_id == source.pk:
+        raise ValidationError({"source": _("This source is already the fact's own; cite another.")})
+    return _create(actor, citation)
+
+
+def citation_remove(*, actor: Actor, citation: Citation) -> None:
+    record_delete(actor=actor, obj=citation)
+
+
+def agreement_confirm_current(
+    *, actor: Actor, agreement: Agreement, source: Source | None, note: str = "", expected_version: str | None = None
+) -> Agreement:
+    """An official of a party (or an administrator) confirms that the record is still accurate as of today,
+    citing the latest source: the agreement is no longer stale until another STALE_AFTER_DAYS pass. Logged
+    as a change of `checked_on`, with the source and the note as its message."""
+    _check(actor, Action.CHANGE, agreement)
+    if source is None:
+        raise ValidationError({"source": _("Cite the latest source that shows the record is still accurate.")})
+    log = ChangeLog(actor)
+    with transaction.atomic():
+        locked = locked_for_write(agreement, expected_version)
+        before = snapshot(locked)
+        locked.checked_on, locked.checked_by, locked.checked_source = timezone.localdate(), _recorder(actor), source
+        locked.save(update_fields=["checked_on", "checked_by", "checked_source", "updated_at"])
+        log.changed(locked, before, message=note.strip(), source=source)  # nothing, if checked today already
+        log.save()
+    return locked
+
+
+# The task, by name, that tells a reporter how their report was resolved (notifications).
+REPORT_RESOLVED_TASK = "notifications.report_resolved"
+
+
+def report_file(
+    *, reporter: User | None, agreement: Agreement, fact: Fact | None = None, note: str, source_url: str = ""
+) -> ErrorReport:
+    """Someone says a fact (or the agreement) is wrong. Any signed-in user may; anonymous visitors (`reporter`
+    None) only where ANONYMOUS_REPORTS allows it (the views throttle them). Officials of the parties see it."""
+    if reporter is None and not (settings.ANONYMOUS_REPORTS and settings.PUBLIC_READ):
+        raise PermissionDenied(_("Sign in to report an error."))
+    if reporter is not None and not reporter.is_authenticated:
+        raise PermissionDenied(_("Sign in to report an error."))
+    report = ErrorReport(agreement=agreement, note=note.strip(), source_url=source_url.strip(), reporter=reporter)
+    if fact is not None:
+        if fact.agreement_id != agreement.pk:
+            raise ValidationError({FACT_FIELDS[type(fact)]: _("This entry belongs to another agreement.")})
+        setattr(report, FACT_FIELDS[type(fact)], fact)
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _resolve(actor: Actor, report: ErrorReport, status: ReportStatus, resolution: str, **fields: object) -> ErrorReport:
+    """Close an open report (locked, so two officials cannot resolve it twice) and nudge notifications."""
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say what was corrected, or why the report is dismissed.")})
+    with transaction.atomic():
+        locked = locked_for_write(report)
+        if locked.status != ReportStatus.OPEN:
+            raise ValidationError(
+                {"status": _("This report is already resolved (%(status)s).") % {"status": locked.get_status_display()}}
+            )
+        locked.status, locked.resolution = status, resolution.strip()
+        locked.resolved_by, locked.resolved_at = _recorder(actor), timezone.now()
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        queue_after_commit(REPORT_RESOLVED_TASK, locked.pk, or_run_here=True)
+    return locked
+
+
+def report_dismiss(*, actor: Actor, report: ErrorReport, reason: str) -> ErrorReport:
+    """The fact stands: say why (the reporter is told)."""
+    _check(actor, Action.CHANGE, report)
+    return _resolve(actor, report, ReportStatus.DISMISSED, reason)
+
+
+def report_mark_corrected(*, actor: Actor, report: ErrorReport, resolution: str) -> ErrorReport:
+    """The fact was put right (a round, milestone or party's steps edited; the change log holds the edit)."""
+    _check(actor, Action.CHANGE, report)
+    if report.event_id is not None:
+        raise ValidationError({"resolution": _("A status change is put right by a correction: record one.")})
+    return _resolve(actor, report, ReportStatus.CORRECTED, resolution)
+
+
+def report_correct_event(*, actor: Actor, report: ErrorReport, resolution: str, **correction: Any) -> StatusEvent:
+    """Resolve a report on a status change with the correction service: a new entry replaces the reported one
+    (or retracts it, with an empty status), its reason citing the report; the report is closed with it."""
+    _check(actor, Action.CHANGE, report)
+    if report.event is None:
+        raise ValidationError({"corrects": _("This report is not about a status change.")})
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Say what was corrected, or why the report is dismissed.")})
+    with transaction.atomic():
+        event = agreement_transition(
+            actor=actor,
+            agreement=report.agreement,
+            corrects=report.event,
+            correction_reason=_("Report #%(number)s: %(resolution)s")
+            % {"number": report.pk, "resolution": resolution.strip()},
+            report=report,
+            **correction,
+        )
+        _resolve(actor, report, ReportStatus.CORRECTED, resolution, correction=event)
+    return event

@@ -5,9 +5,11 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,8 +33,29 @@ from record_cache.cache import cached
 from . import changelog, lifecycle, pages, selectors, services
 from .choices import Status
 from .filtersets import AgreementFilterSet, ChangeFilterSet
-from .forms import MilestoneForm, NewSourceFields, RoundForm, SourceForm, StatusChangeForm
-from .models import Agreement, Change, Milestone, NegotiationRound, Source
+from .forms import (
+    ConfirmCurrentForm,
+    ErrorReportForm,
+    MilestoneForm,
+    NewSourceFields,
+    ReportCorrectedForm,
+    ReportCorrectionForm,
+    ReportDismissForm,
+    RoundForm,
+    SourceForm,
+    StatusChangeForm,
+)
+from .models import (
+    Agreement,
+    Change,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+    StatusEvent,
+    fact_label,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -73,6 +96,7 @@ def _overview(today: datetime.date) -> dict[str, object]:
         "in_progress_total": sum(counts.get(status.value, 0) for status in lifecycle.IN_PROGRESS),
         "rows": OVERVIEW_ROWS,
         "today": today,
+        "stale_after_days": settings.STALE_AFTER_DAYS,
     }
 
 
@@ -146,7 +170,12 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "watching": user.is_authenticated and agreement.watches.filter(user=user).exists(),
         "changes": changelog.present(selectors.changes().filter(agreement=agreement)[: AGREEMENT_CHANGES + 1]),
         "changes_shown": AGREEMENT_CHANGES,
+        "is_stale": selectors.is_stale(agreement, today),
+        "may_report": _may_report(request),
+        "stale_after_days": settings.STALE_AFTER_DAYS,
     }
+    if can_change:
+        context |= {"confirm_form": ConfirmCurrentForm(agreement=agreement), "version": version_of(agreement)}
     context |= pages.sections_context(pages.AGREEMENT_SECTIONS, page, today)
     return render(request, "negotiations/agreement_detail.html", context)
 
@@ -223,25 +252,53 @@ def _source_for(form: NewSourceFields, user: User) -> Source | None:
 
 
 @login_required
+@require_POST
+def confirm_current(request: HttpRequest, slug: str) -> HttpResponse:
+    """An official confirms that the record is still accurate today (a small form on the agreement page)."""
+    agreement = _agreement_for(request, slug, Action.CHANGE)
+    form = ConfirmCurrentForm(request.POST, agreement=agreement)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        return redirect(agreement_url(agreement) + "#last-checked")
+    try:
+        services.agreement_confirm_current(
+            actor=acting_user(request.user),
+            agreement=agreement,
+            source=form.cleaned_data["source"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Confirmed: the record is still accurate as of today."))
+    return redirect(agreement_url(agreement) + "#last-checked")
+
+
+def _status_change(form: StatusChangeForm, actor: User) -> dict[str, Any]:
+    """A status change form's entry as agreement_transition takes it (its source recorded first if new)."""
+    data = form.cleaned_data
+    return {
+        "expected_version": data["version"],
+        "status": data["status"],
+        "effective_on": data["effective_on"],
+        "date_precision": data["date_precision"],
+        "place": data["place"],
+        "note": data["note"],
+        "source": _source_for(form, actor),
+        "no_source_reason": form.missing_source_reason(),
+    }
+
+
+@login_required
 def record_status(request: HttpRequest, slug: str) -> HttpResponse:
     """An official records what happened: a status change with its date, source and note."""
     agreement = _agreement_for(request, slug, Action.TRANSITION)
     form = StatusChangeForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         actor = acting_user(request.user)
         try:
-            services.agreement_transition(
-                actor=actor,
-                agreement=agreement,
-                expected_version=data["version"],
-                status=data["status"],
-                effective_on=data["effective_on"],
-                date_precision=data["date_precision"],
-                place=data["place"],
-                note=data["note"],
-                source=_source_for(form, actor),
-            )
+            services.agreement_transition(actor=actor, agreement=agreement, **_status_change(form, actor))
         except ValidationError as error:  # StaleVersion and TransitionRefused among them
             _add_service_errors(form, error)
         else:
@@ -283,7 +340,10 @@ class _AgreementRowEdit(View, Generic[_Row]):
             return self.http_method_not_allowed(request)
         form = self.form_class(request.POST or None, instance=obj, agreement=agreement)
         if request.method == "POST" and form.is_valid():
-            fields = _model_fields(form) | {"source": _source_for(form, acting_user(request.user))}
+            fields = _model_fields(form) | {
+                "source": _source_for(form, acting_user(request.user)),
+                "no_source_reason": form.missing_source_reason(),
+            }
             try:
                 if obj is None:
                     self.create(request, agreement, fields)
@@ -406,6 +466,143 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request, "negotiations/search.html", {"query": query, "search_query": query, "results": results, "total": total}
     )
+
+
+REPORTED_FACTS: dict[str, type[StatusEvent | NegotiationRound | Milestone | Participation]] = {
+    "event": StatusEvent,
+    "round": NegotiationRound,
+    "milestone": Milestone,
+    "participation": Participation,
+}
+
+
+def _may_report(request: HttpRequest) -> bool:
+    return request.user.is_authenticated or (settings.ANONYMOUS_REPORTS and settings.PUBLIC_READ)
+
+
+def _anonymous_report_allowed(request: HttpRequest) -> bool:
+    """Anonymous reports are throttled per address, as the API's are (API_THROTTLE_REPORTS, e.g. 5/hour): a
+    counter per address and window in the cache."""
+    count_text, _slash, period = settings.API_THROTTLE_RATES["reports"].partition("/")
+    window = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    key = f"report-form:{request.META.get('REMOTE_ADDR', '')}"
+    try:
+        count = cache.get_or_set(key, 0, window) or 0
+        if count >= int(count_text):
+            return False
+        cache.incr(key)
+    except Exception:  # noqa: BLE001 - without a cache the form stays open (the limit only guards against floods)
+        return True
+    return True
+
+
+@policy.readable_page(Agreement)
+def report_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Report an error in one fact of an agreement (named in the query: ?round=3), or in the agreement."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    if not _may_report(request):
+        return redirect(reverse("login") + "?next=" + request.get_full_path())
+    fact: StatusEvent | NegotiationRound | Milestone | Participation | None = None
+    for name, model in REPORTED_FACTS.items():
+        if request.GET.get(name, "").isdigit():
+            fact = get_object_or_404(model._default_manager.filter(agreement=agreement), pk=int(request.GET[name]))
+    form = ErrorReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.is_authenticated and not _anonymous_report_allowed(request):
+            form.add_error(None, _("Too many reports from your address; try again in an hour, or sign in."))
+        else:
+            try:
+                services.report_file(
+                    reporter=request.user if request.user.is_authenticated else None,
+                    agreement=agreement,
+                    fact=fact,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, _("Thank you: the officials of the parties will look at your report."))
+                return redirect(agreement_url(agreement))
+    context = {
+        "form": form,
+        "agreement": agreement,
+        "fact_label": fact_label(fact),
+        "anonymous": not request.user.is_authenticated,
+    }
+    return render(request, "negotiations/report_form.html", context)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports a user may see: the queue of officials and administrators (open first), and one's own."""
+    reports = selectors.reports_visible_to(request.user).order_by("-status", "created_at")
+    status = request.GET.get("status", "open")
+    if status in ("open", "corrected", "dismissed"):
+        reports = reports.filter(status=status)
+    rows = list(reports[:100])
+    resolvable = selectors.agreements_resolvable_by(request.user)
+    for report in rows:
+        # For the template only: whether this user may resolve it (the service asks the policy again).
+        report.may_resolve = resolvable is None or report.agreement_id in resolvable  # type: ignore[attr-defined]
+    context = {
+        "reports": rows,
+        "status": status,
+        "dismiss_form": ReportDismissForm(),
+        "corrected_form": ReportCorrectedForm(),
+    }
+    return render(request, "negotiations/report_list.html", context)
+
+
+def _report_for(request: HttpRequest, pk: int) -> ErrorReport:
+    report = get_object_or_404(selectors.reports_visible_to(request.user), pk=pk)
+    policy.require(request.user, Action.CHANGE, report)
+    return report
+
+
+@login_required
+@require_POST
+def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dismiss a report with a reason, or mark it corrected (after editing the round, milestone or party)."""
+    report = _report_for(request, pk)
+    actor = acting_user(request.user)
+    try:
+        if request.POST.get("outcome") == "dismiss":
+            form: forms.Form = ReportDismissForm(request.POST)
+            if form.is_valid():
+                services.report_dismiss(actor=actor, report=report, reason=form.cleaned_data["reason"])
+        else:
+            form = ReportCorrectedForm(request.POST)
+            if form.is_valid():
+                services.report_mark_corrected(actor=actor, report=report, resolution=form.cleaned_data["resolution"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if form.is_valid():
+            messages.success(request, _("The report was resolved; its reporter will be told."))
+        else:
+            messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect(reverse("report-list"))
+
+
+@login_required
+def report_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve a report on a status change by recording the correction that replaces the reported entry."""
+    report = _report_for(request, pk)
+    if report.event is None:
+        raise Http404(_("This report is not about a status change."))
+    form = ReportCorrectionForm(request.POST or None, report=report)
+    if request.method == "POST" and form.is_valid():
+        actor = acting_user(request.user)
+        try:
+            services.report_correct_event(
+                actor=actor, report=report, resolution=form.cleaned_data["resolution"], **_status_change(form, actor)
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The correction was recorded and the report resolved."))
+            return redirect(agreement_url(report.agreement) + "#history")
+    return render(request, "negotiations/report_correct.html", {"form": form, "report": report})
 
 
 def agreement_url(agreement: Agreement) -> str:

@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     MILESTONE_DUE = "milestone_due", _("milestone due soon")
     MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
     DIGEST = "digest", _("daily digest")
+    AGREEMENT_STALE = "agreement_stale", _("agreement not checked for a while")
+    REPORT_RESOLVED = "report_resolved", _("your error report was resolved")
 
 
 class StatusChangeDelivery(models.TextChoices):

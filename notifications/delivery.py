@@ -68,7 +68,14 @@ def deliver(notification_id: int) -> Outcome:
     if claimed != 1:
         return Outcome(DeliveryResult.NOT_CLAIMED)
     notification = Notification.objects.select_related(
-        "user", "user__profile", "endpoint", "event__agreement", "event__source", "milestone__agreement"
+        "user",
+        "user__profile",
+        "endpoint",
+        "event__agreement",
+        "event__source",
+        "milestone__agreement",
+        "agreement",
+        "report",
     ).get(pk=notification_id)
     started, clock = timezone.now(), time.monotonic()
     http_status, error, retryable = None, "", False
@@ -123,6 +130,9 @@ def _context(notification: Notification) -> dict[str, object]:
         agreement = notification.event.agreement
     elif notification.milestone is not None:
         agreement = notification.milestone.agreement
+    elif notification.agreement is not None:
+        agreement = notification.agreement
+    context_report = notification.report
     context: dict[str, object] = {
         "notification": notification,
         "kind": notification.kind,
@@ -131,6 +141,8 @@ def _context(notification: Notification) -> dict[str, object]:
         "agreement": agreement,
         "items": notification.payload.get("items", []),
         "today": timezone.localdate(),
+        "stale_after_days": settings.STALE_AFTER_DAYS,
+        "report": context_report,
     }
     if agreement is not None:
         context["agreement_url"] = site_url(agreement.get_absolute_url())
@@ -195,6 +207,15 @@ def webhook_payload(notification: Notification) -> dict[str, Any]:
             "title": milestone.title,
             "due_on": milestone.due_on.isoformat(),
             "lead_days": notification.lead_days,
+        }
+    agreement = notification.agreement
+    if agreement is not None:
+        data |= {
+            "agreement": agreement.slug,
+            "agreement_url": site_url(agreement.get_absolute_url()),
+            "status": agreement.status,
+            "status_since": agreement.status_since.isoformat() if agreement.status_since else None,
+            "checked_on": agreement.checked_on.isoformat() if agreement.checked_on else None,
         }
     return {"type": notification.kind, "timestamp": timezone.now().isoformat(), "data": data}
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from negotiations.models import Agreement, Milestone, StatusEvent
+from negotiations.models import Agreement, ErrorReport, Milestone, StatusEvent
 from parties.models import State
 from raa_tracker.models import TimestampedModel
 
@@ -59,6 +59,11 @@ class Watch(TimestampedModel):
         choices=StatusChangeDelivery.choices,
         default=StatusChangeDelivery.IMMEDIATE,
     )
+    stale_notices = models.BooleanField(
+        _("tell me when it goes stale"),
+        default=False,
+        help_text=_("Once, when a watched agreement has gone STALE_AFTER_DAYS without a change or a check."),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -107,6 +112,8 @@ class Notification(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     event = models.ForeignKey(StatusEvent, null=True, blank=True, on_delete=models.CASCADE)
     milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.CASCADE)
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(ErrorReport, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     lead_days = models.PositiveSmallIntegerField(null=True, blank=True)
     digest = models.BooleanField(default=False, help_text=_("Held for the daily digest."))
     state = models.CharField(max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING)

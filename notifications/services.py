@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from negotiations.models import Agreement, Participation, StatusEvent
+from negotiations.choices import ReportStatus
+from negotiations.models import Agreement, ErrorReport, Participation, StatusEvent
 from parties.models import State
 from raa_tracker.services import locked_for_write
 
@@ -37,8 +38,10 @@ class Watcher:
     lead_days: set[int] = field(default_factory=set)
     overdue: bool = False
     status_changes: str = StatusChangeDelivery.OFF
+    stale_notices: bool = False
 
     def add(self, watch: Watch) -> None:
+        self.stale_notices |= watch.stale_notices
         self.email |= watch.email
         self.webhook_ids |= {endpoint.pk for endpoint in watch.webhooks.all() if endpoint.active}
         self.lead_days |= {int(days) for days in watch.lead_days}
@@ -174,6 +177,7 @@ def watch_set(
     lead_days: Iterable[int] = (30, 7, 1),
     overdue: bool = True,
     status_changes: str = StatusChangeDelivery.IMMEDIATE,
+    stale_notices: bool = False,
 ) -> Watch:
     """Create or update the user's watch of this target."""
     lead_days = sorted({int(days) for days in lead_days}, reverse=True)
@@ -186,6 +190,7 @@ def watch_set(
     with transaction.atomic():
         watch = Watch.objects.filter(user=user, **target).first() or Watch(user=user, **target)
         watch.email, watch.lead_days, watch.overdue, watch.status_changes = email, lead_days, overdue, status_changes
+        watch.stale_notices = stale_notices
         watch.full_clean()
         watch.save()
         watch.webhooks.set(webhooks)
@@ -254,3 +259,36 @@ def calendar_feed_user(secret: str) -> User | None:
     digest = hashlib.sha256(secret.encode()).hexdigest()
     feed = CalendarFeed.objects.select_related("user").filter(digest=digest, user__is_active=True).first()
     return feed.user if feed else None
+
+
+def report_resolution_announce(*, report_id: int) -> list[int]:
+    """Claim a resolved error report from negotiations' outbox and write the reporter's e-mail notice, once:
+    the claim is a conditional update, and the notice's key is unique. A reporter without an account (an
+    anonymous report) or without an e-mail address has nobody to tell; the claim still closes the outbox."""
+    with transaction.atomic():
+        claimed = (
+            ErrorReport.objects.filter(pk=report_id, announced_at=None)
+            .exclude(status=ReportStatus.OPEN)
+            .update(announced_at=timezone.now())
+        )
+        if claimed != 1:
+            return []
+        report = ErrorReport.objects.select_related("reporter").get(pk=report_id)
+        reporter = report.reporter
+        if reporter is None or not reporter.is_active or not reporter.email:
+            return []
+        notice = Notification(
+            key=f"report:{report.pk}:email",
+            user=reporter,
+            channel=Channel.EMAIL,
+            kind=Kind.REPORT_RESOLVED,
+            report=report,
+            agreement_id=report.agreement_id,
+        )
+        return store_and_enqueue([notice])
+
+
+def unannounced_report_resolutions(limit: int) -> list[int]:
+    """Resolved reports whose reporter has not been told yet, oldest first (the sweep announces them)."""
+    resolved = ErrorReport.objects.filter(announced_at=None).exclude(status=ReportStatus.OPEN)
+    return list(resolved.order_by("pk").values_list("pk", flat=True)[:limit])

@@ -16,15 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from negotiations.models import Milestone, StatusEvent
+from negotiations.selectors import stale_agreements
 
 from .choices import Channel, Kind, NotificationState
-from .models import Notification
+from .models import Notification, Watch
 from .services import (
     MAX_LEAD_DAYS,
     enqueue,
     notification_rows,
+    report_resolution_announce,
     status_event_announce,
     store_and_enqueue,
+    unannounced_report_resolutions,
     unannounced_status_events,
     watchers_for,
 )
@@ -51,6 +54,9 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
     for event_id in unannounced:
         status_event_announce(event_id=event_id)
     report.status_changes = len(unannounced)
+    # Resolved error reports whose nudge was lost: their reporters are told here.
+    for report_id in unannounced_report_resolutions(BATCH):
+        report_resolution_announce(report_id=report_id)
     report.reminders = _milestone_reminders(today)
     report.reclaimed = Notification.objects.filter(
         state=NotificationState.SENDING,
@@ -151,3 +157,25 @@ def run_digest(now: datetime.datetime | None = None) -> int:
                 created.append(digest.pk)
                 transaction.on_commit(functools.partial(enqueue, [digest.pk]))
     return len(created)
+
+
+def run_stale_notices(today: datetime.date | None = None) -> int:
+    """Tell the watchers who asked (Watch.stale_notices) that an agreement they watch has gone stale: once per
+    stale spell, since the notice's key holds the day of the last change or check, which only a new change or
+    check moves. Run daily by beat; nothing is read when nobody asked."""
+    today = today or timezone.localdate()
+    if not Watch.objects.filter(stale_notices=True, user__is_active=True).exists():
+        return 0
+    stale = dict(stale_agreements(today).values_list("pk", "last_activity_on"))  # type: ignore[misc]  # annotated
+    rows = []
+    for agreement_id, watchers in watchers_for(stale).items():
+        since = stale[agreement_id]
+        for watcher in watchers.values():
+            if watcher.stale_notices:
+                key = f"stale:{agreement_id}:{since}:{watcher.user_id}"
+                rows += notification_rows(watcher, key, Kind.AGREEMENT_STALE, agreement_id=agreement_id)
+    told = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
+    rows = [row for row in rows if row.key not in told]
+    with transaction.atomic():
+        store_and_enqueue(rows)
+    return len(rows)

@@ -15,8 +15,8 @@ from raa_tracker.cache import CacheUnavailable, breaker_for, warn_once_per_inter
 
 from .choices import DeliveryResult
 from .delivery import deliver
-from .services import status_event_announce
-from .sweep import run_digest, run_sweep
+from .services import report_resolution_announce, status_event_announce
+from .sweep import run_digest, run_stale_notices, run_sweep
 
 SWEEP_LOCK = "notifications-sweep-lock"
 # The key of the sweep's PostgreSQL advisory lock: any constant, unique among this database's advisory locks.
@@ -72,6 +72,12 @@ def digest() -> int:
     return run_digest()
 
 
+@shared_task(name="notifications.stale_notices", ignore_result=True)
+def stale_notices() -> int:
+    """Run by beat once a day: watchers who asked are told when a watched agreement goes stale."""
+    return run_stale_notices()
+
+
 class QueuedFromRequests(Task):
     """A task that web requests queue after commit. The broker is the cache's Redis: while this process
     has just found it down (raa_tracker.cache's breaker is open), queueing gives up at once with
@@ -90,6 +96,12 @@ class QueuedFromRequests(Task):
 def announce_status_event(event_id: int) -> int:
     """Queued by negotiations (by this name) after a status change commits; the sweep announces what it misses."""
     return len(status_event_announce(event_id=event_id))
+
+
+@shared_task(name="notifications.report_resolved", ignore_result=True, base=QueuedFromRequests)
+def announce_report_resolution(report_id: int) -> int:
+    """Queued by negotiations (by this name) when a report is resolved; the sweep announces what it misses."""
+    return len(report_resolution_announce(report_id=report_id))
 
 
 @shared_task(name="notifications.deliver", ignore_result=True, base=QueuedFromRequests)

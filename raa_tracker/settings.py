@@ -125,6 +125,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # Anonymous visitors may read the record; false makes every read need a login.
 PUBLIC_READ = env_bool("PUBLIC_READ", True)
+# An agreement still under way whose status has neither changed nor been confirmed by an official for this many
+# days is listed as stale (overview, API), and its watchers who asked are told once.
+STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180, minimum=1)
+# Visitors who are not signed in may report an error in the record (throttled, API_THROTTLE_REPORTS) when true.
+ANONYMOUS_REPORTS = env_bool("ANONYMOUS_REPORTS", False)
 
 INSTALLED_APPS = [
     "raa_tracker",  # its AppConfig makes the embedded defaults' folders at start-up
@@ -313,6 +318,10 @@ CELERY_BEAT_SCHEDULE = {
     "enter-into-force": {"task": "negotiations.enter_into_force", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
     "sweep": {"task": "notifications.sweep", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
     "digest": {"task": "notifications.digest", "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR)},
+    "stale-notices": {
+        "task": "notifications.stale_notices",
+        "schedule": crontab(minute=30, hour=NOTIFICATION_DIGEST_HOUR),
+    },
 }
 # Workers are reported down when their last heartbeat is older than this (seconds).
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)
@@ -357,6 +366,8 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "anonymous": env.str("API_THROTTLE_ANONYMOUS", default="120/minute"),
     "user": env.str("API_THROTTLE_USER", default="1200/minute"),
+    # Error reports from anonymous visitors (ANONYMOUS_REPORTS), per address: dashboard and API together.
+    "reports": env.str("API_THROTTLE_REPORTS", default="5/hour"),
 }
 for _scope, _rate in API_THROTTLE_RATES.items():
     _count, _, _period = _rate.partition("/")

@@ -3,6 +3,7 @@ webhooks. Both refuse writes with a read-only token."""
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Model
 from rest_framework import permissions
 from rest_framework.request import Request
@@ -68,3 +69,22 @@ class PolicyPermission(PublicReadPermission):
             return True
         self.message = reason
         return False
+
+
+class ReportPermission(permissions.BasePermission):
+    """Error reports: any signed-in user files one (anonymous visitors too where ANONYMOUS_REPORTS allows);
+    reading is for the signed-in (the view's queryset holds only the reports each may see); resolving is
+    the policy's, asked by the services; a read-only token never writes."""
+
+    message = "Sign in to report an error, or to read reports."
+
+    def has_permission(self, request: Request, view: "APIView") -> bool:
+        creating = request.method == "POST" and getattr(view, "action", None) == "create"
+        if not request.user.is_authenticated:
+            return creating and settings.ANONYMOUS_REPORTS and settings.PUBLIC_READ
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if not token_scope_allows(request):
+            self.message = "This token is read-only; create a token with write scope to report or resolve."
+            return False
+        return True

@@ -51,3 +51,14 @@ class UserOrTokenRateThrottle(_SettingsRateThrottle):
             return None
         ident = f"token-{request.auth.pk}" if isinstance(request.auth, ApiToken) else f"user-{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousReportThrottle(_SettingsRateThrottle):
+    """Error reports from visitors who are not signed in, per address (API_THROTTLE_REPORTS)."""
+
+    scope = "reports"
+
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
+        if request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -29,6 +29,7 @@ AGREEMENT_COLUMNS = (
     "status_since",
     "entry_into_force_scheduled_on",
     "target_conclusion_on",
+    "checked_on",
     "created_at",
     "updated_at",
 )
@@ -97,6 +98,7 @@ def represent_agreements(rows: list[dict[str, Any]], request: Request) -> list[d
             "status_since": _date(row.get("as_of_since", row["status_since"])),
             "entry_into_force_scheduled_on": _date(row["entry_into_force_scheduled_on"]),
             "target_conclusion_on": _date(row["target_conclusion_on"]),
+            "checked_on": _date(row["checked_on"]),
             "participations": [
                 {
                     "state": party["state__alpha3"],

@@ -9,11 +9,13 @@ from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from negotiations.choices import DatePrecision, Status
+from negotiations.choices import CitationRole, DatePrecision, Status
 from negotiations.models import (
     Agreement,
     AgreementType,
     Change,
+    Citation,
+    ErrorReport,
     Milestone,
     NegotiationRound,
     Participation,
@@ -69,6 +71,27 @@ class SourceBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "title", "publisher", "url", "published_on", "language"]
+
+
+class CitationBriefSerializer(serializers.ModelSerializer):
+    """A further source of a fact, as the fact shows it: what it says of the fact, and the sentence."""
+
+    source = SourceBriefSerializer(read_only=True)  # type: ignore[assignment]  # a declared field: see the top
+
+    class Meta:
+        model = Citation
+        fields = ["id", "role", "source", "quote", "created_at"]
+
+
+class EvidenceMixin(serializers.Serializer):
+    """What a fact rests on besides its own `source`: further citations, whether one contradicts it, and why
+    there is no public source when none is cited. Lists prefetch `citations` (one query a page)."""
+
+    citations = CitationBriefSerializer(many=True, read_only=True)
+    contradicted = serializers.SerializerMethodField(help_text="True when a cited source reports something else.")
+
+    def get_contradicted(self, fact: Any) -> bool:
+        return any(citation.role == CitationRole.CONTRADICTS for citation in fact.citations.all())
 
 
 class AgreementTypeSerializer(serializers.HyperlinkedModelSerializer):
@@ -145,12 +168,13 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
             "status_since",
             "entry_into_force_scheduled_on",
             "target_conclusion_on",
+            "checked_on",
             "participations",
             "links",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "status_since", "created_at", "updated_at"]
+        read_only_fields = ["status", "status_since", "checked_on", "created_at", "updated_at"]
         extra_kwargs: dict[str, dict[str, Any]] = {"slug": {"validators": []}}
 
     @extend_schema_field(
@@ -174,7 +198,7 @@ class AgreementSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
         return data
 
 
-class EventSerializer(serializers.HyperlinkedModelSerializer):
+class EventSerializer(EvidenceMixin, serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:statusevent-detail")
     agreement: serializers.SlugRelatedField[Agreement] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     source = SourceBriefSerializer(  # type: ignore[assignment]  # a declared field: see the top
@@ -203,6 +227,9 @@ class EventSerializer(serializers.HyperlinkedModelSerializer):
             "place",
             "note",
             "source",
+            "no_source_reason",
+            "citations",
+            "contradicted",
             "recorded_by",
             "recorded_at",
             "corrects",
@@ -278,11 +305,18 @@ class TransitionSerializer(StrictTypesMixin, serializers.Serializer):
     source = SourceReferenceField(  # type: ignore[assignment]  # a declared field: see the top
         required=False, allow_null=True, default=None
     )
+    no_source_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Without a source: why there is no public one (required of people recording a change).",
+    )
     corrects = serializers.PrimaryKeyRelatedField(queryset=StatusEvent.objects.all(), required=False, allow_null=True)
     correction_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
+class RoundSerializer(EvidenceMixin, StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:negotiationround-detail")
     agreement = AgreementSlugField()
     host = StateCodeField(allow_null=True, required=False)
@@ -303,13 +337,16 @@ class RoundSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
             "host",
             "summary",
             "source",
+            "no_source_reason",
+            "citations",
+            "contradicted",
             "created_at",
             "updated_at",
         ]
         validators: list = []  # uniqueness is checked with the model's rules, in the service
 
 
-class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializer):
+class MilestoneSerializer(EvidenceMixin, StrictTypesMixin, serializers.HyperlinkedModelSerializer):
     url = CachedHyperlinkedIdentityField(view_name="api:milestone-detail")
     agreement = AgreementSlugField()
     owner = serializers.SlugRelatedField(
@@ -337,6 +374,9 @@ class MilestoneSerializer(StrictTypesMixin, serializers.HyperlinkedModelSerializ
             "responsible_party",
             "note",
             "source",
+            "no_source_reason",
+            "citations",
+            "contradicted",
             "created_at",
             "updated_at",
         ]
@@ -375,3 +415,116 @@ class ChangeSerializer(serializers.ModelSerializer):
             "channel", "request_id", "before", "after", "source", "source_id", "message",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class CitationSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    """A further source for one fact: name the fact by exactly one of `event`, `round`, `milestone` or
+    `participation` (ids), the source by id or as a new source, what it says (`states` or `contradicts`) and
+    optionally the sentence it rests on, in the source's language."""
+
+    url = CachedHyperlinkedIdentityField(view_name="api:citation-detail")
+    agreement: serializers.SlugRelatedField[Agreement] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event = serializers.PrimaryKeyRelatedField(queryset=StatusEvent.objects.all(), required=False, allow_null=True)
+    round = serializers.PrimaryKeyRelatedField(queryset=NegotiationRound.objects.all(), required=False, allow_null=True)
+    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.all(), required=False, allow_null=True)
+    participation = serializers.PrimaryKeyRelatedField(
+        queryset=Participation.objects.all(), required=False, allow_null=True
+    )
+    source = SourceReferenceField()  # type: ignore[assignment]  # a declared field: see the top
+
+    class Meta:
+        model = Citation
+        fields = [
+            "url", "id", "agreement", "event", "round", "milestone", "participation", "source", "role", "quote",
+            "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at"]
+        validators: list = []  # one source once per fact: the model's constraint, checked by the service
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        named = [name for name in Citation.FACTS if data.get(name) is not None]
+        if len(named) != 1:
+            message = "Name exactly one fact: event, round, milestone or participation."
+            raise serializers.ValidationError({name: [message] for name in (named or ["event"])})
+        data["fact"] = data.pop(named[0])
+        for name in Citation.FACTS:
+            data.pop(name, None)
+        return data
+
+
+class ConfirmCurrentSerializer(StrictTypesMixin, serializers.Serializer):
+    """An official's confirmation that the record is still accurate today, citing the latest source."""
+
+    source = SourceReferenceField()  # type: ignore[assignment]  # a declared field: see the top
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class StaleAgreementSerializer(serializers.ModelSerializer):
+    """An agreement under way with no change of status and no check for more than STALE_AFTER_DAYS."""
+
+    url = CachedHyperlinkedIdentityField(view_name="api:agreement-detail", lookup_field="slug")
+    type: serializers.SlugRelatedField[AgreementType] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    last_activity_on = serializers.DateField(read_only=True, help_text="The later of status_since and checked_on.")
+
+    class Meta:
+        model = Agreement
+        fields = ["url", "slug", "title", "type", "status", "status_since", "checked_on", "last_activity_on"]
+
+
+class ErrorReportSerializer(StrictTypesMixin, serializers.ModelSerializer):
+    """A report that a fact is wrong: name the agreement, optionally the fact (one of `event`, `round`,
+    `milestone`, `participation`), say what is wrong and, if you can, give a source. Seen by the officials
+    of the agreement's parties, administrators and the reporter."""
+
+    url = CachedHyperlinkedIdentityField(view_name="api:report-detail")
+    agreement = AgreementSlugField()
+    event = serializers.PrimaryKeyRelatedField(queryset=StatusEvent.objects.all(), required=False, allow_null=True)
+    round = serializers.PrimaryKeyRelatedField(queryset=NegotiationRound.objects.all(), required=False, allow_null=True)
+    milestone = serializers.PrimaryKeyRelatedField(queryset=Milestone.objects.all(), required=False, allow_null=True)
+    participation = serializers.PrimaryKeyRelatedField(
+        queryset=Participation.objects.all(), required=False, allow_null=True
+    )
+    reporter: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty for an anonymous report."
+    )
+    resolved_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = ErrorReport
+        fields = [
+            "url", "id", "agreement", "event", "round", "milestone", "participation", "note", "source_url",
+            "reporter", "status", "resolution", "resolved_by", "resolved_at", "correction", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "resolution", "resolved_at", "correction", "created_at"]
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        named = [name for name in ErrorReport.FACTS if data.get(name) is not None]
+        if len(named) > 1:
+            raise serializers.ValidationError({name: ["Name one fact at most."] for name in named})
+        data["fact"] = data.pop(named[0]) if named else None
+        for name in ErrorReport.FACTS:
+            data.pop(name, None)
+        return data
+
+
+class ReportDismissalSerializer(StrictTypesMixin, serializers.Serializer):
+    """Why the record stands as it is (the reporter is told)."""
+
+    reason = serializers.CharField(max_length=4000)
+
+
+class ReportResolutionSerializer(StrictTypesMixin, serializers.Serializer):
+    """What was put right (for a round, milestone or party's steps, edited through its own endpoint first)."""
+
+    resolution = serializers.CharField(max_length=4000)
+
+
+class ReportCorrectionSerializer(TransitionSerializer):
+    """A correction of the reported status change: the entry that replaces it (an empty status retracts it),
+    and what was corrected (the reporter is told; the correction's reason cites the report)."""
+
+    corrects = None  # type: ignore[assignment]  # the report names the entry
+    correction_reason = None  # type: ignore[assignment]  # made from the report and `resolution`
+    resolution = serializers.CharField(max_length=4000)

@@ -1,27 +1,44 @@
 """API views: parse, call a service, render. Rules live in negotiations.services and accounts.policy."""
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accounts.api.permissions import ReportPermission
+from accounts.api.throttling import AnonymousRateThrottle, AnonymousReportThrottle, UserOrTokenRateThrottle
 from accounts.policy import Action, acting_user
 from negotiations import selectors, services
 from negotiations.filtersets import (
     AgreementFilterSet,
     AgreementTypeFilterSet,
     ChangeFilterSet,
+    CitationFilterSet,
+    ErrorReportFilterSet,
     EventFilterSet,
     MilestoneFilterSet,
     RoundFilterSet,
     SourceFilterSet,
 )
-from negotiations.models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Source, StatusEvent
+from negotiations.models import (
+    Agreement,
+    AgreementType,
+    Change,
+    Citation,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Source,
+    StatusEvent,
+)
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.export import CSVExportMixin
 from raa_tracker.api.lookups import CodeLookupMixin
@@ -33,16 +50,37 @@ from .serializers import (
     AgreementSerializer,
     AgreementTypeSerializer,
     ChangeSerializer,
+    CitationSerializer,
+    ConfirmCurrentSerializer,
+    ErrorReportSerializer,
     EventSerializer,
     MilestoneSerializer,
+    ReportCorrectionSerializer,
+    ReportDismissalSerializer,
+    ReportResolutionSerializer,
     RoundSerializer,
     SourceSerializer,
+    StaleAgreementSerializer,
     TransitionSerializer,
 )
 
 ID = "[0-9]{1,18}"
 
-_Deletable = TypeVar("_Deletable", bound=Agreement | NegotiationRound | Milestone | Source)
+_Deletable = TypeVar("_Deletable", bound=Agreement | NegotiationRound | Milestone | Source | Citation)
+
+
+def _with_source(validated: Mapping[str, Any], actor: User) -> dict[str, Any]:
+    """An action's input with a new source (given as an object, not an id) recorded, or the stored one found."""
+    data = dict(validated)
+    if isinstance(data.get("source"), dict):
+        data["source"] = services.source_find_or_record(actor=actor, **data["source"])
+    return data
+
+
+def _validated(serializer_class: type[BaseSerializer], request: Request, actor: User) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return _with_source(serializer.validated_data, actor)
 
 
 class _ServiceDeletesMixin(ConcurrencyMixin[_Deletable]):
@@ -80,7 +118,7 @@ class AgreementViewSet(
     filterset_class = AgreementFilterSet
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]{1,120}"
-    object_actions = {"transition": Action.TRANSITION}
+    object_actions = {"transition": Action.TRANSITION, "confirm": Action.CHANGE}
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return selectors.agreements_with_parties().order_by("title", "id")
@@ -114,17 +152,47 @@ class AgreementViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, slug: str) -> Response:
         agreement = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
         actor = acting_user(request.user)
-        if isinstance(data.get("source"), dict):
-            data["source"] = services.source_find_or_record(actor=actor, **data["source"])
+        data = _validated(TransitionSerializer, request, actor)
         event = services.agreement_transition(
             actor=actor, agreement=agreement, expected_version=self.expected_version, **data
         )
-        event = selectors.events().get(pk=event.pk)
+        event = selectors.with_citations(selectors.events()).get(pk=event.pk)
         return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Confirm that the record is still accurate today",
+        description="Citing the latest source; the agreement leaves the stale list for STALE_AFTER_DAYS.",
+        request=ConfirmCurrentSerializer,
+        responses={200: AgreementSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, slug: str) -> Response:
+        agreement = self.get_object()
+        actor = acting_user(request.user)
+        data = _validated(ConfirmCurrentSerializer, request, actor)
+        services.agreement_confirm_current(
+            actor=actor, agreement=agreement, expected_version=self.expected_version, **data
+        )
+        fresh = selectors.agreements_with_parties().get(pk=agreement.pk)
+        return Response(AgreementSerializer(fresh, context={"request": request}).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Agreements not checked for a while",
+        description="Under way, with neither a change of status nor a confirmation for more than "
+        "STALE_AFTER_DAYS (default 180); oldest first. Confirm one with POST /agreements/{slug}/confirm/.",
+    )
+)
+class StaleAgreementViewSet(ConcurrencyMixin[Agreement], mixins.ListModelMixin, viewsets.GenericViewSet[Agreement]):
+    """Agreements whose record may be out of date: under way, yet unchanged and unconfirmed for a while."""
+
+    serializer_class = StaleAgreementSerializer
+    filter_backends: list = []  # no filters: the list is the selector's, oldest first
+
+    def get_queryset(self) -> QuerySet[Agreement]:
+        return selectors.stale_agreements(timezone.localdate())
 
 
 class RoundViewSet(
@@ -137,7 +205,9 @@ class RoundViewSet(
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[NegotiationRound]:
-        return NegotiationRound.objects.select_related("agreement", "host").order_by("agreement__title", "number")
+        return selectors.with_citations(NegotiationRound.objects.select_related("agreement", "host")).order_by(
+            "agreement__title", "number"
+        )
 
     def perform_create(self, serializer: BaseSerializer[NegotiationRound]) -> None:
         serializer.instance = services.round_record(actor=acting_user(self.request.user), **serializer.validated_data)
@@ -162,7 +232,9 @@ class MilestoneViewSet(
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[Milestone]:
-        return Milestone.objects.select_related("agreement", "owner", "responsible_party").order_by("due_on", "id")
+        return selectors.with_citations(
+            Milestone.objects.select_related("agreement", "owner", "responsible_party")
+        ).order_by("due_on", "id")
 
     def perform_create(self, serializer: BaseSerializer[Milestone]) -> None:
         serializer.instance = services.milestone_record(
@@ -190,7 +262,7 @@ class EventViewSet(
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[StatusEvent]:
-        return selectors.events()
+        return selectors.with_citations(selectors.events())
 
 
 class SourceViewSet(CachedListMixin, CSVExportMixin, _ServiceDeletesMixin[Source], viewsets.ModelViewSet[Source]):
@@ -235,3 +307,100 @@ class ChangeViewSet(CSVExportMixin, ConcurrencyMixin[Change], viewsets.ReadOnlyM
 
     def get_queryset(self) -> QuerySet[Change]:
         return selectors.changes()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List citations", description="Further sources of the record's facts."),
+    create=extend_schema(summary="Cite a further source for a fact (it states or contradicts the fact)"),
+    destroy=extend_schema(summary="Withdraw a citation"),
+)
+class CitationViewSet(
+    _ServiceDeletesMixin[Citation],
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet[Citation],
+):
+    """Citations: a fact's further sources, each confirming it (`states`) or reporting something else
+    (`contradicts`), with the sentence it rests on. A citation is added or withdrawn, never changed."""
+
+    serializer_class = CitationSerializer
+    filterset_class = CitationFilterSet
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Citation]:
+        return Citation.objects.select_related("agreement").order_by("id")
+
+    def perform_create(self, serializer: BaseSerializer[Citation]) -> None:
+        actor = acting_user(self.request.user)
+        serializer.instance = services.citation_add(actor=actor, **_with_source(serializer.validated_data, actor))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List error reports you may see (officials: their agreements'; your own)"),
+    create=extend_schema(summary="Report an error in the record"),
+    dismiss=extend_schema(summary="Dismiss a report, saying why", request=ReportDismissalSerializer),
+    resolve=extend_schema(
+        summary="Mark a report on a round, milestone or party's steps as corrected", request=ReportResolutionSerializer
+    ),
+    correct=extend_schema(
+        summary="Resolve a report on a status change by recording its correction",
+        request=ReportCorrectionSerializer,
+        responses={201: EventSerializer},
+    ),
+)
+class ErrorReportViewSet(
+    ConcurrencyMixin[ErrorReport], mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[ErrorReport]
+):
+    """Error reports: anyone signed in says a fact is wrong; officials of the parties and administrators
+    resolve them by correcting the fact or dismissing the report; the reporter is told by e-mail, once."""
+
+    serializer_class = ErrorReportSerializer
+    filterset_class = ErrorReportFilterSet
+    permission_classes = [ReportPermission]
+    throttle_classes = [AnonymousRateThrottle, UserOrTokenRateThrottle, AnonymousReportThrottle]
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[ErrorReport]:
+        return selectors.reports_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def get_throttles(self) -> list:
+        throttles = super().get_throttles()
+        if self.action != "create":
+            throttles = [t for t in throttles if not isinstance(t, AnonymousReportThrottle)]
+        return throttles
+
+    def perform_create(self, serializer: BaseSerializer[ErrorReport]) -> None:
+        user = self.request.user
+        serializer.instance = services.report_file(
+            reporter=user if user.is_authenticated else None, **serializer.validated_data
+        )
+
+    def _answer(self, report: ErrorReport) -> Response:
+        report = selectors.reports_visible_to(self.request.user).get(pk=report.pk)
+        return Response(ErrorReportSerializer(report, context={"request": self.request}).data)
+
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str) -> Response:
+        serializer = ReportDismissalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_dismiss(
+            actor=acting_user(request.user), report=self.get_object(), reason=serializer.validated_data["reason"]
+        )
+        return self._answer(report)
+
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        serializer = ReportResolutionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_mark_corrected(
+            actor=acting_user(request.user), report=self.get_object(), **serializer.validated_data
+        )
+        return self._answer(report)
+
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str) -> Response:
+        actor = acting_user(request.user)
+        data = _validated(ReportCorrectionSerializer, request, actor)
+        event = services.report_correct_event(actor=actor, report=self.get_object(), **data)
+        event = selectors.with_citations(selectors.events()).get(pk=event.pk)
+        return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)

@@ -34,6 +34,7 @@ class WatchSerializer(StrictTypesMixin, serializers.ModelSerializer):
             "lead_days",
             "overdue",
             "status_changes",
+            "stale_notices",
             "created_at",
             "updated_at",
         ]

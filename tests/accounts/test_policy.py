@@ -16,6 +16,8 @@ from negotiations.models import (
     Agreement,
     AgreementType,
     Change,
+    Citation,
+    ErrorReport,
     Milestone,
     NegotiationRound,
     Participation,
@@ -57,6 +59,10 @@ MATRIX = {
     "Grouping": ("vcmd", ["v", "v", "v", "v", "vcmd"]),
     "AgreementType": ("vcmd", ["v", "v", "v", "v", "vcmd"]),
     "change row": ("vcmd", ["v", "v", "v", "v", "v"]),
+    "citation on Japan–Australia": ("vcmd", ["v", "v", "vcmd", "v", "vcmd"]),
+    "citation on France–Japan": ("vcmd", ["v", "v", "vcmd", "vcmd", "vcmd"]),
+    # Resolving a report is changing it; filing one is the service's (any signed-in user), not the policy's.
+    "report on Japan–Australia": ("m", ["", "", "m", "", "m"]),
 }
 
 
@@ -83,6 +89,9 @@ def _targets(official_fr: object) -> dict[str, object]:
         "Grouping": Grouping.objects.get(code="g7"),
         "AgreementType": AgreementType.objects.get(code="RAA"),
         "change row": Change.objects.filter(agreement=ja).first(),
+        "citation on Japan–Australia": Citation(agreement=ja, event=ja.events.first(), source=Source(pk=1)),
+        "citation on France–Japan": Citation(agreement=fj, event=fj.events.first(), source=Source(pk=1)),
+        "report on Japan–Australia": ErrorReport(agreement=ja, note="x"),
     }
 
 
@@ -122,6 +131,8 @@ def test_every_kind_of_object_is_in_the_matrix() -> None:
         Grouping,
         AgreementType,
         Change,
+        Citation,
+        ErrorReport,
     }
     from django.apps import apps
 

@@ -8,10 +8,11 @@ import datetime
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from negotiations.models import Agreement, NegotiationRound, Source
+from negotiations.models import Agreement, Citation, ErrorReport, NegotiationRound, Source
 from notifications.models import Watch, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,20 @@ EXPECTED: dict[tuple[str, str], list[int]] = {
     ("milestone-detail", "DELETE"): japan_australia_write(204),
     ("statusevent-list", "GET"): READ,
     ("statusevent-detail", "GET"): READ,
+    ("agreement-confirm", "POST"): japan_australia_write(200),
+    ("stale-agreement-list", "GET"): READ,
+    # Reports: filed by any signed-in user; seen by the officials of the parties, administrators and the reporter
+    # (the analyst filed these), resolved by the first two; an official of another state finds nothing (404).
+    ("report-list", "GET"): [401, 200, 200, 200, 200, 200, 200, 401, 401],
+    ("report-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    ("report-detail", "GET"): [401, 200, 200, 404, 200, 200, 200, 401, 401],
+    ("report-dismiss", "POST"): [401, 403, 200, 404, 200, 403, 200, 401, 401],
+    ("report-resolve", "POST"): [401, 403, 200, 404, 200, 403, 200, 401, 401],
+    ("report-correct", "POST"): [401, 403, 201, 404, 201, 403, 201, 401, 401],
+    ("citation-list", "GET"): READ,
+    ("citation-list", "POST"): japan_australia_write(201),
+    ("citation-detail", "GET"): READ,
+    ("citation-detail", "DELETE"): japan_australia_write(204),
     ("change-list", "GET"): READ,
     ("change-detail", "GET"): READ,
     ("source-list", "GET"): READ,
@@ -139,6 +154,17 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
     milestone = ja.milestones.first()
     source = Source.objects.get(url__endswith="page4e_001195.html")
     event = ja.events.first()
+    citation = Citation.objects.get_or_create(
+        agreement=ja, milestone=milestone, source=Source.objects.get(url__endswith="press1e_000453.html")
+    )[0]
+    analyst = User.objects.get_or_create(username="analyst")[0]  # the reporter (the matrix's analyst persona)
+    milestone_report = ErrorReport.objects.get_or_create(
+        agreement=ja, milestone=milestone, reporter=analyst, note="The date is wrong (test)."
+    )[0]
+    first_event = ja.events.order_by("effective_on", "id").first()
+    event_report = ErrorReport.objects.get_or_create(
+        agreement=ja, event=first_event, reporter=analyst, note="The talks began on another day (test)."
+    )[0]
     token = clients["read_token"].token
     owner = token.user
     watch = Watch.objects.get_or_create(user=owner, agreement=ja)[0]
@@ -167,6 +193,15 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
         "milestone-detail": f"/api/v1/milestones/{milestone.pk}/",
         "statusevent-list": "/api/v1/events/",
         "statusevent-detail": f"/api/v1/events/{event.pk}/",
+        "agreement-confirm": f"/api/v1/agreements/{ja.slug}/confirm/",
+        "stale-agreement-list": "/api/v1/stale-agreements/",
+        "report-list": "/api/v1/reports/",
+        "report-detail": f"/api/v1/reports/{milestone_report.pk}/",
+        "report-dismiss": f"/api/v1/reports/{milestone_report.pk}/dismiss/",
+        "report-resolve": f"/api/v1/reports/{milestone_report.pk}/resolve/",
+        "report-correct": f"/api/v1/reports/{event_report.pk}/correct/",
+        "citation-list": "/api/v1/citations/",
+        "citation-detail": f"/api/v1/citations/{citation.pk}/",
         "change-list": "/api/v1/changes/",
         "change-detail": f"/api/v1/changes/{ja.changes.first().pk}/",
         "source-list": "/api/v1/sources/",
@@ -182,35 +217,97 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
     return urls[route], None
 
 
-BODIES = {
-    ("agreement-list", "POST"): {
-        "title": "Germany–Japan RAA",
-        "slug": "germany-japan-raa",
-        "type": "RAA",
-        "participations": [{"state": "DEU"}, {"state": "jpn"}],
-    },
-    ("agreement-detail", "PUT"): {
-        "title": "Japan–Australia Reciprocal Access Agreement",
-        "slug": "japan-australia-raa",
-        "type": "RAA",
-        "summary": "Replaced.",
-        "participations": [{"state": "JPN"}, {"state": "AUS", "approval_status": "approved", "approval_body": "x"}],
-    },
-    ("agreement-detail", "PATCH"): {"summary": "Changed."},
-    ("agreement-transition", "POST"): {"status": "suspended", "effective_on": "2025-01-01", "note": "test"},
-    ("negotiationround-list", "POST"): {"agreement": "japan-australia-raa", "number": 9, "starts_on": "2015-01-01"},
-    ("negotiationround-detail", "PUT"): {"agreement": "japan-australia-raa", "number": 5, "starts_on": "2016-03-02"},
-    ("negotiationround-detail", "PATCH"): {"place": "Canberra"},
-    ("milestone-list", "POST"): {"agreement": "japan-australia-raa", "title": "Next", "due_on": "2027-01-01"},
-    ("milestone-detail", "PUT"): {"agreement": "japan-australia-raa", "title": "Renamed", "due_on": "2022-02-14"},
-    ("milestone-detail", "PATCH"): {"note": "Checked."},
-    ("source-list", "POST"): {"title": "A report", "publisher": "A publisher"},
-    ("source-detail", "PUT"): {"title": "Signing", "publisher": "Ministry of Foreign Affairs of Japan"},
-    ("source-detail", "PATCH"): {"title": "Signing of the RAA"},
-    ("token-list", "POST"): {"name": "from the matrix"},
-    ("watch-list", "POST"): {"state": "JPN", "lead_days": [7, 1]},
-    ("webhook-list", "POST"): {"url": "http://127.0.0.1:9/hook"},
-}
+class _Bodies(dict):
+    """Request bodies by (route, method); a body that names rows by id is built when asked for (a function)."""
+
+    def __getitem__(self, key: object) -> object:
+        body = super().__getitem__(key)
+        return body() if callable(body) else body
+
+    def get(self, key: object, default: object = None) -> object:
+        return self[key] if key in self else default  # noqa: SIM401 - dict.get would skip __getitem__
+
+
+def _citation_body() -> dict:
+    milestone = Agreement.objects.get(slug="japan-australia-raa").milestones.order_by("id").first()
+    return {
+        "milestone": milestone.pk,
+        "source": {"title": "A later report", "publisher": "Another publisher"},
+        "role": "contradicts",
+        "quote": "Written for the test: the date was another.",
+    }
+
+
+BODIES = _Bodies(
+    {
+        ("agreement-list", "POST"): {
+            "title": "Germany–Japan RAA",
+            "slug": "germany-japan-raa",
+            "type": "RAA",
+            "participations": [{"state": "DEU"}, {"state": "jpn"}],
+        },
+        ("agreement-detail", "PUT"): {
+            "title": "Japan–Australia Reciprocal Access Agreement",
+            "slug": "japan-australia-raa",
+            "type": "RAA",
+            "summary": "Replaced.",
+            "participations": [{"state": "JPN"}, {"state": "AUS", "approval_status": "approved", "approval_body": "x"}],
+        },
+        ("agreement-detail", "PATCH"): {"summary": "Changed."},
+        ("agreement-transition", "POST"): {
+            "status": "suspended",
+            "effective_on": "2025-01-01",
+            "note": "test",
+            "no_source_reason": "Said at a briefing; not published.",
+        },
+        ("negotiationround-list", "POST"): {
+            "agreement": "japan-australia-raa",
+            "number": 9,
+            "starts_on": "2015-01-01",
+            "no_source_reason": "From the delegation's own notes.",
+        },
+        ("negotiationround-detail", "PUT"): {
+            "agreement": "japan-australia-raa",
+            "number": 5,
+            "starts_on": "2016-03-02",
+        },
+        ("negotiationround-detail", "PATCH"): {"place": "Canberra"},
+        ("milestone-list", "POST"): {
+            "agreement": "japan-australia-raa",
+            "title": "Next",
+            "due_on": "2027-01-01",
+            "no_source_reason": "Planned; not announced yet.",
+        },
+        ("milestone-detail", "PUT"): {"agreement": "japan-australia-raa", "title": "Renamed", "due_on": "2022-02-14"},
+        ("milestone-detail", "PATCH"): {"note": "Checked."},
+        ("source-list", "POST"): {"title": "A report", "publisher": "A publisher"},
+        ("source-detail", "PUT"): {"title": "Signing", "publisher": "Ministry of Foreign Affairs of Japan"},
+        ("source-detail", "PATCH"): {"title": "Signing of the RAA"},
+        ("token-list", "POST"): {"name": "from the matrix"},
+        ("watch-list", "POST"): {"state": "JPN", "lead_days": [7, 1]},
+        ("webhook-list", "POST"): {"url": "http://127.0.0.1:9/hook"},
+        ("citation-list", "POST"): _citation_body,
+        ("report-list", "POST"): lambda: {
+            "agreement": "japan-australia-raa",
+            "milestone": Agreement.objects.get(slug="japan-australia-raa").milestones.order_by("id").first().pk,
+            "note": "The hearing was on another day (test).",
+            "source_url": "https://example.org/hearing",
+        },
+        ("report-dismiss", "POST"): {"reason": "The committee's own page gives this date (test)."},
+        ("report-resolve", "POST"): {"resolution": "The date was put right (test)."},
+        ("report-correct", "POST"): {
+            "status": "negotiating",
+            "effective_on": "2014-07-15",
+            "date_precision": "day",
+            "no_source_reason": "The delegation's own notes (test).",
+            "resolution": "The exact day was found (test).",
+        },
+        ("agreement-confirm", "POST"): lambda: {
+            "source": Source.objects.get(url__endswith="press1e_000453.html").pk,
+            "note": "Checked against the ministry's page (test).",
+        },
+    }
+)
 
 CASES = [
     pytest.param(route, method, persona, status, id=f"{method} {route} as {persona}")

@@ -36,6 +36,8 @@ def _routes(detail: bool) -> list[tuple[str, str]]:
                 continue
             name = route.name.format(basename=basename)
             methods = {method.upper() for method in route.mapping if hasattr(viewset, route.mapping[method])}
+            if not methods:
+                continue  # the router makes no URL of a route without a method (a list-only viewset's detail)
             if "GET" in methods:
                 methods.add("HEAD")
             found += [(name, method) for method in sorted(methods | {"OPTIONS"})]

@@ -33,7 +33,17 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import timezone
 
 from negotiations.choices import Status
-from negotiations.models import Agreement, AgreementType, Change, Milestone, NegotiationRound, Participation, Source
+from negotiations.models import (
+    Agreement,
+    AgreementType,
+    Change,
+    Citation,
+    ErrorReport,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+)
 from negotiations.services import agreement_transition
 from parties.models import State
 
@@ -53,6 +63,7 @@ LISTS = [
     "/api/v1/sources/",
     "/api/v1/tokens/",
     "/api/v1/changes/",
+    "/api/v1/citations/",
 ]
 
 
@@ -167,6 +178,9 @@ CASES = [
     Case("/api/v1/events/{pk}/", "/api/v1/events/{event}/"),
     Case("/api/v1/sources/", "/api/v1/sources/"),
     Case("/api/v1/sources/{pk}/", "/api/v1/sources/{source}/"),
+    Case("/api/v1/stale-agreements/", "/api/v1/stale-agreements/"),
+    Case("/api/v1/citations/", "/api/v1/citations/"),
+    Case("/api/v1/citations/{pk}/", "/api/v1/citations/{citation}/"),
     Case("/api/v1/changes/", "/api/v1/changes/"),
     Case("/api/v1/changes/", "/api/v1/changes/?party={alpha3}&actor=system&channel=command", variant=" filtered"),
     Case("/api/v1/changes/{pk}/", "/api/v1/changes/{change}/"),
@@ -211,15 +225,110 @@ CASES = [
     Case("/accounts/login/", "/accounts/login/"),
     Case("/healthz", "/healthz"),
     Case("/healthz", "/healthz?workers", status=503, variant="?workers"),  # no worker runs the heartbeat here
+    Case("/agreements/{slug}/report/", "/agreements/{slug}/report/?milestone={milestone}", OFFICIAL),
+    Case("/reports/", "/reports/", OFFICIAL),
+    Case("/api/v1/reports/", "/api/v1/reports/", OFFICIAL),
+    Case("/api/v1/reports/{pk}/", "/api/v1/reports/{report_dismiss}/", OFFICIAL),
+    Case("/reports/{pk}/correct/", "/reports/{report_form_correct}/correct/", OFFICIAL),
     # Routes that answer only POST: the one request each, on a fresh session.
+    Case(
+        "/agreements/{slug}/report/",
+        "/agreements/{slug}/report/?milestone={milestone}",
+        OFFICIAL,
+        "POST",
+        302,
+        data={"note": "The date is another (test)."},
+    ),
+    Case(
+        "/api/v1/reports/",
+        "/api/v1/reports/",
+        OFFICIAL,
+        "POST",
+        201,
+        data={"agreement": "{slug}", "note": "The date is another (test)."},
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/reports/{pk}/dismiss/",
+        "/api/v1/reports/{report_dismiss}/dismiss/",
+        OFFICIAL,
+        "POST",
+        200,
+        data={"reason": "The record is right (test)."},
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/reports/{pk}/resolve/",
+        "/api/v1/reports/{report_resolve}/resolve/",
+        OFFICIAL,
+        "POST",
+        200,
+        data={"resolution": "Put right (test)."},
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/reports/{pk}/correct/",
+        "/api/v1/reports/{report_correct}/correct/",
+        OFFICIAL,
+        "POST",
+        201,
+        data={
+            "status": "negotiating",
+            "effective_on": "2023-03-01",
+            "no_source_reason": "The notes (test).",
+            "resolution": "Same day, better source (test).",
+        },
+        as_json=True,
+    ),
+    Case(
+        "/reports/{pk}/resolve/",
+        "/reports/{report_form_resolve}/resolve/",
+        OFFICIAL,
+        "POST",
+        302,
+        data={"outcome": "dismiss", "reason": "The record is right (test)."},
+    ),
+    Case(
+        "/reports/{pk}/correct/",
+        "/reports/{report_form_correct}/correct/",
+        OFFICIAL,
+        "POST",
+        302,
+        data={
+            "version": "{other_version}",
+            "status": "negotiating",
+            "effective_on": "2023-09-01",
+            "date_precision": "day",
+            "no_public_source": "on",
+            "no_source_reason": "The notes (test).",
+            "resolution": "Same day (test).",
+        },
+    ),
     Case(
         "/api/v1/agreements/{slug}/transition/",
         "/api/v1/agreements/{slug}/transition/",
         OFFICIAL,
         "POST",
         201,
-        data={"status": "agreed_in_principle", "effective_on": "2024-03-01"},
+        data={"status": "agreed_in_principle", "effective_on": "2024-03-01", "no_source_reason": "A briefing."},
         as_json=True,
+    ),
+    Case(
+        "/api/v1/agreements/{slug}/confirm/",
+        "/api/v1/agreements/{slug}/confirm/",
+        OFFICIAL,
+        "POST",
+        200,
+        data={"source": "{source}"},
+        as_json=True,
+    ),
+    Case(
+        "/agreements/{slug}/confirm/",
+        "/agreements/{other_slug}/confirm/",
+        OFFICIAL,
+        "POST",
+        302,
+        data={"version": "{other_version}", "source": "{source}"},
     ),
     Case(
         "/agreements/{slug}/milestones/{pk}/done/",
@@ -423,6 +532,22 @@ def _agreements() -> dict[str, object]:
     }
 
 
+def _reports(official: object, rows: dict[str, object], events: list[object]) -> dict[str, int]:
+    """Open error reports for the resolving routes, one each (a report is resolved once)."""
+    agreement, other, milestone = rows["agreement"], rows["other"], rows["milestone"]
+
+    def report(**fact: object) -> int:
+        return ErrorReport.objects.create(reporter=official, note="Wrong (test).", **fact).pk
+
+    return {
+        "report_dismiss": report(agreement=agreement, milestone=milestone),
+        "report_resolve": report(agreement=agreement, milestone=milestone),
+        "report_correct": report(agreement=agreement, event=events[0]),
+        "report_form_resolve": report(agreement=agreement, milestone=milestone),
+        "report_form_correct": report(agreement=other, event=events[1]),
+    }
+
+
 def _history(rows: dict[str, object]) -> list[object]:
     """Each agreement's first status (the only way a status is written), announced to its watchers."""
     from notifications.services import status_event_announce
@@ -480,6 +605,7 @@ def build_counted_record(official: object) -> dict[str, object]:
         "round": rows["round"].pk,
         "milestone": milestone.pk,
         "milestone_version": version_of(Milestone.objects.get(pk=milestone.pk)),
+        "other_version": version_of(Agreement.objects.get(pk=rows["other"].pk)),
         "event": events[0].pk,
         "source": rows["sources"][0].pk,
         "token": own["token"].pk,
@@ -488,6 +614,10 @@ def build_counted_record(official: object) -> dict[str, object]:
         "unsubscribe": signing.dumps({"u": official.pk, "a": agreement.pk}, salt="unsubscribe"),
         "secret": calendar_feed_reset(user=official),
         "change": Change.objects.filter(agreement=agreement).order_by("-id").values_list("pk", flat=True)[0],
+        **_reports(official, rows, events),
+        "citation": Citation.objects.create(
+            agreement=agreement, milestone=milestone, source=rows["sources"][-1], role="contradicts"
+        ).pk,
     }
 
 
@@ -511,7 +641,9 @@ def _send(client: Client, case: Case, ids: dict[str, object]) -> object:
         return client.get(url)
     data = {name: str(value).format(**ids) for name, value in case.data.items()}
     if case.as_json:
-        return client.post(url, json.dumps(data), content_type="application/json")
+        # An id filled into a JSON body is a number, as a client sends it.
+        body = {name: int(value) if value.isdigit() else value for name, value in data.items()}
+        return client.post(url, json.dumps(body), content_type="application/json")
     return client.post(url, data)
 
 

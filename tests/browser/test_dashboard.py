@@ -48,6 +48,9 @@ def test_official_of_japan_records_a_round_and_a_status_change(new_page: object,
     page.get_by_label("Starts on").fill("2024-07-01")
     page.get_by_label("Ends on").fill("2024-07-02")
     page.get_by_label("Place").fill("Paris")
+    # The evidence rule: no source is cited for this round, so the official says why.
+    page.get_by_label("No public source", exact=True).check()
+    page.get_by_label("Why there is no public source").fill("Announced to the press in Paris; nothing published.")
     page.get_by_role("button", name="Save").click()
     assert "The round was saved." in page.get_by_role("status").first.inner_text()
 
@@ -65,7 +68,7 @@ def test_official_of_japan_records_a_round_and_a_status_change(new_page: object,
     assert "negotiating" in history.inner_text() and "Kyodo News" in history.inner_text()
     assert "official-jp" in history.inner_text()
     rounds = page.get_by_role("region", name="Negotiation rounds")
-    assert "Paris" in rounds.inner_text()
+    assert "Paris" in rounds.inner_text() and "no public source" in rounds.inner_text()
     assert NegotiationRound.objects.filter(agreement__slug="france-japan-raa", place="Paris").exists()
     page.goto("/")
     recent = page.get_by_role("region", name="Recent status changes")
@@ -128,6 +131,9 @@ def test_a_stale_form_is_refused_with_a_message(new_page: object) -> None:
     for page in (first, second):
         page.goto("/agreements/france-japan-raa/status/")
         page.get_by_label("Effective date").fill("2024-06-01")
+        # Both forms meet the evidence rule, so the only thing that can refuse the second is its stale version.
+        page.get_by_label("No public source", exact=True).check()
+        page.get_by_label("Why there is no public source").fill("Said at a joint press briefing.")
     first.get_by_label("New status").select_option("negotiating")
     first.get_by_role("button", name="Record the change").click()
     assert "The status change was recorded." in first.content()

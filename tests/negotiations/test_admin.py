@@ -22,6 +22,7 @@ def _post(client: Client, agreement: Agreement, **fields: str) -> object:
         "date_precision": "day",
         "place": "",
         "source": "",
+        "no_source_reason": "Announced at a briefing (test).",
         "note": "",
         "corrects": "",
         "correction_reason": "",
@@ -159,7 +160,7 @@ def test_a_status_change_in_the_admin_runs_the_checks_of_the_api(client: Client,
     response = _post(client, in_force, status="negotiating", effective_on="2024-09-01")
     api = client.post(
         "/api/v1/agreements/japan-australia-raa/transition/",
-        json.dumps({"status": "negotiating", "effective_on": "2024-09-01"}),
+        json.dumps({"status": "negotiating", "effective_on": "2024-09-01", "no_source_reason": "A briefing."}),
         content_type="application/json",
     )
     assert response.status_code == 200 and api.status_code == 409

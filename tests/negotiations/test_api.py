@@ -214,7 +214,7 @@ def test_etag_and_if_match(official_jp: object) -> None:
         client,
         "POST",
         url + "transition/",
-        {"status": "negotiating", "effective_on": "2024-06-01"},
+        {"status": "negotiating", "effective_on": "2024-06-01", "no_source_reason": "A briefing."},
         **{"If-Match": changed["ETag"]},
     )
     assert fresh.status_code == 201

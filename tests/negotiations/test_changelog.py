@@ -54,7 +54,12 @@ def _one(since: int) -> Change:
 def test_a_round_created_changed_and_deleted_leaves_one_row_each(france_japan: Agreement, official_jp: object) -> None:
     start = _last_id()
     negotiation_round = services.round_record(
-        actor=official_jp, agreement=france_japan, number=1, starts_on=datetime.date(2024, 9, 2), place="Paris"
+        actor=official_jp,
+        no_source_reason="Told by the delegation (test).",
+        agreement=france_japan,
+        number=1,
+        starts_on=datetime.date(2024, 9, 2),
+        place="Paris",
     )
     created = _one(start)
     assert (created.action, created.object_type, created.object_id) == ("create", "round", negotiation_round.pk)
@@ -107,6 +112,7 @@ def test_a_status_change_and_a_correction_leave_one_row_each(france_japan: Agree
     start = _last_id()
     services.agreement_transition(
         actor=administrator,
+        no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status=Status.NEGOTIATING,
         effective_on=datetime.date(2024, 9, 10),
@@ -167,6 +173,7 @@ def test_a_refused_transition_leaves_no_row(japan_australia: Agreement, official
     with pytest.raises(TransitionRefused):
         services.agreement_transition(
             actor=official_jp,
+            no_source_reason="Told by the delegation (test).",
             agreement=japan_australia,
             status=Status.NEGOTIATING,
             effective_on=datetime.date(2024, 1, 1),
@@ -180,7 +187,13 @@ def test_a_validation_error_leaves_no_row(france_japan: Agreement, official_jp: 
     with pytest.raises(ValidationError):
         services.round_update(actor=official_jp, round=negotiation_round, ends_on=datetime.date(2024, 9, 1))
     with pytest.raises(ValidationError):
-        services.round_record(actor=official_jp, agreement=france_japan, number=1, starts_on=datetime.date(2024, 1, 1))
+        services.round_record(
+            actor=official_jp,
+            no_source_reason="Told by the delegation (test).",
+            agreement=france_japan,
+            number=1,
+            starts_on=datetime.date(2024, 1, 1),
+        )
     assert _new_changes(start) == []
 
 
@@ -210,7 +223,13 @@ def test_the_dashboard_form_logs_its_user_channel_and_request_id(france_japan: A
     start = _last_id()
     response = client.post(
         reverse("round-create", args=[france_japan.slug]),
-        {"number": 1, "starts_on": "2024-09-02", "place": "Paris"},
+        {
+            "number": 1,
+            "starts_on": "2024-09-02",
+            "place": "Paris",
+            "no_public_source": "on",
+            "no_source_reason": "Announced at a briefing.",
+        },
         headers={"X-Request-ID": "dashboard-request-0001"},
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -226,7 +245,12 @@ def test_the_api_logs_the_token_and_its_name(france_japan: Agreement, official_j
         client,
         "POST",
         "/api/v1/milestones/",
-        {"agreement": france_japan.slug, "title": "Second round", "due_on": "2025-01-15"},
+        {
+            "agreement": france_japan.slug,
+            "title": "Second round",
+            "due_on": "2025-01-15",
+            "no_source_reason": "Planned, not announced.",
+        },
     )
     assert response.status_code == 201, response.content
     row = _one(start)
@@ -264,6 +288,7 @@ def test_the_admin_logs_its_channel(client: Client, administrator: object, japan
         "host": "",
         "summary": "",
         "source": "",
+        "no_source_reason": "From the delegation's notes.",
     }
     response = client.post(reverse("admin:negotiations_negotiationround_change", args=[negotiation_round.pk]), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
@@ -424,3 +449,56 @@ def test_nobody_changes_the_log_in_the_admin(client: Client, administrator: obje
     assert client.post(reverse("admin:negotiations_change_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
     assert Change.objects.filter(pk=row.pk).exists()
     assert json.dumps(row.after)  # a row's fields are JSON
+
+
+# Every API write of the record, one row per object it touches ---------------------------------------------------
+
+API_WRITES = [
+    # (method, path template, body, expected rows as (object_type, action))
+    ("POST", "/api/v1/agreements/", {"title": "A pact", "slug": "a-pact", "type": "RAA",
+     "participations": [{"state": "JPN"}, {"state": "DEU"}]},
+     [("agreement", "create"), ("participation", "create"), ("participation", "create")]),
+    ("PATCH", "/api/v1/agreements/japan-australia-raa/", {"summary": "Changed (test)."}, [("agreement", "change")]),
+    ("PATCH", "/api/v1/agreements/japan-australia-raa/", {"participations": [{"state": "JPN"},
+     {"state": "AUS", "note": "Ratified (test)."}]}, [("participation", "change")]),
+    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "negotiating",
+     "effective_on": "2024-09-01", "no_source_reason": "A briefing (test)."}, [("event", "create")]),
+    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "negotiating",
+     "effective_on": "2024-09-01", "source": {"title": "Report (test)", "publisher": "Agency (test)"}},
+     [("source", "create"), ("event", "create")]),
+    ("POST", "/api/v1/rounds/", {"agreement": "france-japan-raa", "number": 2, "starts_on": "2024-10-02",
+     "no_source_reason": "Notes (test)."}, [("round", "create")]),
+    ("PATCH", "/api/v1/rounds/{round}/", {"place": "Tokyo"}, [("round", "change")]),
+    ("DELETE", "/api/v1/rounds/{round}/", None, [("round", "delete")]),
+    ("POST", "/api/v1/milestones/", {"agreement": "france-japan-raa", "title": "Next (test)",
+     "due_on": "2025-01-01", "no_source_reason": "Plan (test)."}, [("milestone", "create")]),
+    ("PATCH", "/api/v1/milestones/{milestone}/", {"status": "cancelled"}, [("milestone", "change")]),
+    ("DELETE", "/api/v1/milestones/{milestone}/", None, [("milestone", "delete")]),
+    ("POST", "/api/v1/sources/", {"title": "A report (test)", "publisher": "An agency"}, [("source", "create")]),
+    ("PATCH", "/api/v1/sources/{source}/", {"title": "Renamed (test)"}, [("source", "change")]),
+    ("DELETE", "/api/v1/sources/{source}/", None, [("source", "delete")]),
+    ("POST", "/api/v1/citations/", {"milestone": "{milestone}", "source": "{source}", "role": "contradicts"},
+     [("citation", "create")]),
+    ("POST", "/api/v1/agreements/france-japan-raa/confirm/", {"source": "{source}"}, [("agreement", "change")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), API_WRITES, ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_every_api_write_leaves_one_row_per_object_with_its_actor_and_channel(
+    method: str, path: str, body: dict | None, expected: list, administrator: object, france_japan: Agreement
+) -> None:
+    negotiation_round = NegotiationRoundFactory(agreement=france_japan, starts_on=datetime.date(2024, 9, 2))
+    ids = {"round": negotiation_round.pk, "milestone": MilestoneFactory(agreement=france_japan).pk}
+    ids["source"] = SourceFactory().pk
+    fill = lambda value: int(value.format(**ids)) if isinstance(value, str) and value.startswith("{") else value  # noqa: E731
+    body = {name: fill(value) for name, value in body.items()} if body is not None else None
+    client = token_client(administrator, TokenScope.WRITE)
+    start = _last_id()
+    response = send_json(client, method, path.format(**ids), body)
+    assert response.status_code in (200, 201, 204), response.content
+    rows = _new_changes(start)
+    assert [(r.object_type, r.action) for r in rows] == expected
+    assert {(r.user_name, r.token_name, r.channel) for r in rows} == {("admin", "test", "api")}
+    assert len({r.request_id for r in rows}) == 1 and rows[0].request_id == response["X-Request-ID"]

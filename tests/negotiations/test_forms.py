@@ -95,7 +95,15 @@ def test_stale_form_is_refused_with_a_message(client: Client, official_jp: objec
     fresh = _version(other, url)
     assert (
         other.post(
-            url, {"version": fresh, "status": "negotiating", "effective_on": "2024-06-01", "date_precision": "day"}
+            url,
+            {
+                "version": fresh,
+                "status": "negotiating",
+                "effective_on": "2024-06-01",
+                "date_precision": "day",
+                "no_public_source": "on",
+                "no_source_reason": "Told at a briefing (test).",
+            },
         ).status_code
         == 302
     )
@@ -160,14 +168,33 @@ def test_official_adds_and_edits_a_round(client: Client, official_jp: object) ->
     assert 'id="id_ends_on_error"' in bad.content.decode()
     assert not NegotiationRound.objects.filter(agreement__slug="france-japan-raa").exists()
     ok = client.post(
-        new, {"number": "1", "starts_on": "2024-07-01", "ends_on": "2024-07-02", "place": "Paris", "host": ""}
+        new,
+        {
+            "number": "1",
+            "starts_on": "2024-07-01",
+            "ends_on": "2024-07-02",
+            "place": "Paris",
+            "host": "",
+            "no_public_source": "on",
+            "no_source_reason": "Told at a briefing (test).",
+        },
     )
     assert ok.status_code == 302, ok.content.decode()[:2000]
     negotiation_round = NegotiationRound.objects.get(agreement__slug="france-japan-raa", number=1)
     edit = f"/agreements/france-japan-raa/rounds/{negotiation_round.pk}/"
     version = _version(client, edit)
     assert (
-        client.post(edit, {"version": version, "number": "1", "starts_on": "2024-07-01", "place": "Tokyo"}).status_code
+        client.post(
+            edit,
+            {
+                "version": version,
+                "number": "1",
+                "starts_on": "2024-07-01",
+                "place": "Tokyo",
+                "no_public_source": "on",
+                "no_source_reason": "Told at a briefing (test).",
+            },
+        ).status_code
         == 302
     )
     assert NegotiationRound.objects.get(pk=negotiation_round.pk).place == "Tokyo"
@@ -191,7 +218,14 @@ def test_official_adds_a_milestone_and_a_source(client: Client, official_jp: obj
     _signed_in(client, official_jp)
     response = client.post(
         "/agreements/france-japan-raa/milestones/new/",
-        {"kind": "signature", "title": "Signature", "due_on": "2027-03-01", "status": "planned"},
+        {
+            "kind": "signature",
+            "title": "Signature",
+            "due_on": "2027-03-01",
+            "status": "planned",
+            "no_public_source": "on",
+            "no_source_reason": "Told at a briefing (test).",
+        },
     )
     assert response.status_code == 302
     assert Milestone.objects.filter(agreement__slug="france-japan-raa", title="Signature").exists()

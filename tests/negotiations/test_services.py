@@ -23,7 +23,11 @@ pytestmark = pytest.mark.django_db
 
 def test_official_records_status_change_on_own_agreement(official_fr: object, france_japan: Agreement) -> None:
     event = agreement_transition(
-        actor=official_fr, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 6, 1)
+        actor=official_fr,
+        no_source_reason="Told by the delegation (test).",
+        agreement=france_japan,
+        status=Status.NEGOTIATING,
+        effective_on=datetime.date(2024, 6, 1),
     )
     france_japan.refresh_from_db()
     assert france_japan.status == Status.NEGOTIATING
@@ -35,12 +39,19 @@ def test_official_cannot_change_foreign_agreement(official_fr: object, japan_aus
     with pytest.raises(PermissionDenied, match="FRA, which is not a party"):
         agreement_transition(
             actor=official_fr,
+            no_source_reason="Told by the delegation (test).",
             agreement=japan_australia,
             status=Status.TERMINATED,
             effective_on=datetime.date(2025, 1, 1),
         )
     with pytest.raises(PermissionDenied):
-        round_record(actor=official_fr, agreement=japan_australia, number=9, starts_on=datetime.date(2020, 1, 1))
+        round_record(
+            actor=official_fr,
+            no_source_reason="Told by the delegation (test).",
+            agreement=japan_australia,
+            number=9,
+            starts_on=datetime.date(2020, 1, 1),
+        )
     with pytest.raises(PermissionDenied):
         agreement_update(actor=official_fr, agreement=japan_australia, summary="changed")
     japan_australia.refresh_from_db()
@@ -51,7 +62,11 @@ def test_official_cannot_change_foreign_agreement(official_fr: object, japan_aus
 def test_analyst_cannot_record_anything(analyst: object, france_japan: Agreement) -> None:
     with pytest.raises(PermissionDenied):
         agreement_transition(
-            actor=analyst, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 6, 1)
+            actor=analyst,
+            no_source_reason="Told by the delegation (test).",
+            agreement=france_japan,
+            status=Status.NEGOTIATING,
+            effective_on=datetime.date(2024, 6, 1),
         )
 
 
@@ -95,11 +110,16 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
     administrator: object, official_jp: object, france_japan: Agreement
 ) -> None:
     wrong = agreement_transition(
-        actor=official_jp, agreement=france_japan, status=Status.SIGNED, effective_on=datetime.date(2024, 9, 1)
+        actor=official_jp,
+        no_source_reason="Told by the delegation (test).",
+        agreement=france_japan,
+        status=Status.SIGNED,
+        effective_on=datetime.date(2024, 9, 1),
     )
     with pytest.raises(PermissionDenied):
         agreement_transition(
             actor=official_jp,
+            no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
             status=Status.NEGOTIATING,
             effective_on=datetime.date(2024, 9, 1),
@@ -108,6 +128,7 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
         )
     fix = agreement_transition(
         actor=administrator,
+        no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status=Status.NEGOTIATING,
         effective_on=datetime.date(2024, 9, 1),
@@ -122,6 +143,7 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
     with pytest.raises(ValidationError):
         agreement_transition(
             actor=administrator,
+            no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
             status=Status.PROPOSED,
             effective_on=datetime.date(2024, 9, 1),
@@ -136,6 +158,7 @@ def test_retraction_removes_a_wrong_entry_from_the_status(administrator: object,
     )
     agreement_transition(
         actor=administrator,
+        no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status="",
         effective_on=datetime.date(2024, 9, 1),
@@ -151,6 +174,7 @@ def test_correction_needs_a_reason(administrator: object, france_japan: Agreemen
     with pytest.raises(ValidationError) as error:
         agreement_transition(
             actor=administrator,
+            no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
             status=Status.PROPOSED,
             effective_on=wrong.effective_on,
@@ -168,6 +192,7 @@ def test_correction_that_leaves_an_invalid_history_is_refused(
         # Replacing the signature by an abandonment would leave "in force" after "abandoned".
         agreement_transition(
             actor=administrator,
+            no_source_reason="Told by the delegation (test).",
             agreement=japan_australia,
             status=Status.ABANDONED,
             effective_on=signed.effective_on,
@@ -183,6 +208,7 @@ def test_round_that_ends_before_it_starts_is_refused_beside_the_field(
     with pytest.raises(ValidationError) as error:
         round_record(
             actor=official_jp,
+            no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
             number=1,
             starts_on=datetime.date(2024, 6, 2),
@@ -195,7 +221,13 @@ def test_round_that_ends_before_it_starts_is_refused_beside_the_field(
 def test_duplicate_round_number_is_refused(official_jp: object) -> None:
     japan_uk = Agreement.objects.get(slug="japan-uk-raa")
     with pytest.raises(ValidationError) as error:
-        round_record(actor=official_jp, agreement=japan_uk, number=1, starts_on=datetime.date(2021, 11, 1))
+        round_record(
+            actor=official_jp,
+            no_source_reason="Told by the delegation (test).",
+            agreement=japan_uk,
+            number=1,
+            starts_on=datetime.date(2021, 11, 1),
+        )
     assert "already has a round with this number" in str(error.value)
 
 
@@ -216,6 +248,7 @@ def test_the_record_start_follows_back_dated_entries_and_corrections(
 
     earlier = agreement_transition(
         actor=administrator,
+        no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status=Status.PROPOSED,
         effective_on=first.effective_on - datetime.timedelta(days=30),
@@ -225,6 +258,7 @@ def test_the_record_start_follows_back_dated_entries_and_corrections(
 
     agreement_transition(
         actor=administrator,
+        no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status="",
         effective_on=earlier.effective_on,

@@ -59,7 +59,7 @@ def test_page_query_count_does_not_grow_with_rows(client: Client, url: str) -> N
     with CaptureQueriesContext(connection) as after:
         _page(client, url)
     assert len(after) == len(before), f"{url}: {len(before)} queries, then {len(after)} with more rows"
-    assert len(before) <= 12, f"{url}: {len(before)} queries"
+    assert len(before) <= 14, f"{url}: {len(before)} queries"  # the agreement page: its change log adds two or three
     print(f"{url}: {len(before)} queries")
 
 

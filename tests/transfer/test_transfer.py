@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import TokenScope
 from accounts.services import profile_for, token_create
 from negotiations.choices import Status
-from negotiations.models import Agreement, Source, StatusEvent
+from negotiations.models import Agreement, Change, Source, StatusEvent
 from notifications.choices import Channel, Kind, NotificationState
 from notifications.models import DeliveryAttempt, Notification, WebhookEndpoint
 from notifications.services import calendar_feed_reset, watch_set
@@ -190,6 +190,8 @@ def test_round_trip_restores_the_same_record_to_the_microsecond(tmp_path: Path, 
     stamp = datetime.datetime(2024, 5, 2, 9, 1, 2, 345678, datetime.UTC)
     Agreement.objects.filter(slug="japan-uk-raa").update(updated_at=stamp)
     served = served_documents(_official_client())
+    changes = list(Change.objects.order_by("id").values())  # the change log, with its actors and channels
+    assert any(row["user_name"] == OFFICIAL for row in changes) and any(not row["user_name"] for row in changes)
     first = _export()
     path = _write(tmp_path, first)
 
@@ -200,6 +202,7 @@ def test_round_trip_restores_the_same_record_to_the_microsecond(tmp_path: Path, 
     assert Generation.objects.get().token != generation  # the record cache's triggers saw the import
 
     assert _without_export_time(_export()) == _without_export_time(first)
+    assert list(Change.objects.order_by("id").values()) == changes  # the change log survives, row for row
     assert Agreement.objects.get(slug="japan-uk-raa").updated_at == stamp  # auto_now did not replace it
     correction = StatusEvent.objects.get(corrects__isnull=False)
     assert correction.corrects.status == Status.SIGNED and correction.recorded_by.username == "transfer-admin"
