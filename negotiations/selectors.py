@@ -1,11 +1,13 @@
 """Reads for pages and endpoints, with the joins they need: each page runs a fixed number of queries."""
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, TypeVar, cast
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -158,6 +160,26 @@ def evidence_share() -> EvidenceShare:
     return EvidenceShare(facts, sourced)
 
 
+EVIDENCE_SHARE_SECONDS = 600
+EVIDENCE_SHARE_KEY = "evidence-share"
+
+
+def evidence_share_recent() -> EvidenceShare:
+    """The share, at most EVIDENCE_SHARE_SECONDS old: it counts every fact of the record (a second over a
+    million status changes), moves slowly, and would otherwise be recounted on the first overview after
+    every change. Without a cache it is counted each time."""
+    try:
+        found = cache.get(EVIDENCE_SHARE_KEY)
+    except Exception:  # noqa: BLE001 - the cache is down: count (raa_tracker.cache has logged it)
+        return evidence_share()
+    if isinstance(found, EvidenceShare):
+        return found
+    share = evidence_share()
+    with contextlib.suppress(Exception):  # not stored: counted again next time
+        cache.set(EVIDENCE_SHARE_KEY, share, EVIDENCE_SHARE_SECONDS)
+    return share
+
+
 def overview(today: datetime.date, rows: int) -> Overview:
     """The overview's figures, evaluated (so that they can be cached): each list shows its first `rows`
     only, so the page costs the same with forty agreements or forty thousand."""
@@ -168,7 +190,7 @@ def overview(today: datetime.date, rows: int) -> Overview:
         "overdue": list(milestones_overdue(today)[:rows]),
         "recent": list(recent_events(10)),
         "in_progress": list(negotiations_in_progress()[:rows]),
-        "evidence": evidence_share(),
+        "evidence": evidence_share_recent(),
         "stale": list(stale_agreements(today)[:rows]),
         "stale_total": stale_agreements(today).count(),
     }
