@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parties.models import State
 from raa_tracker.versions import version_of
 
-from .choices import DatePrecision, Status
+from .choices import CitationRole, DatePrecision, Status
 from .models import Agreement, ErrorReport, Milestone, NegotiationRound, Source, StatusEvent
 from .services import SourceDetails, transition_check
 
@@ -326,3 +326,30 @@ class ReportCorrectionForm(StatusChangeForm):
             self.fields["status"].initial = event.status
             self.fields["effective_on"].initial = event.effective_on
             self.fields["date_precision"].initial = event.date_precision
+
+
+class CitationForm(NewSourceFields):
+    """A further source for one fact: a stored source or a new one, what it says of the fact, the sentence."""
+
+    source = forms.ModelChoiceField(label=_("Source"), queryset=Source.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("The source"), choices=CitationRole.choices, initial=CitationRole.STATES)
+    quote = forms.CharField(
+        label=_("Quote"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The sentence the citation rests on, as published (in the source's language)."),
+    )
+
+    field_order = ["source", "role", "quote"]
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # Form's arguments, passed on
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["source"], source_choices(agreement))
+        del self.fields["no_public_source"], self.fields["no_source_reason"]  # a citation is a source
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("source") and not data.get("new_source_title") and "source" not in self.errors:
+            self.add_error("source", _("Choose a stored source or enter a new one."))
+        return data

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/new/", views.source_create, name="source-create"),
     path("changes/", views.change_list, name="change-list"),
     path("agreements/<slug:slug>/report/", views.report_create, name="report-create"),
+    path("agreements/<slug:slug>/cite/", views.citation_create, name="citation-create"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<int:pk>/resolve/", views.report_resolve, name="report-resolve"),
     path("reports/<int:pk>/correct/", views.report_correct, name="report-correct"),

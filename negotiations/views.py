@@ -34,6 +34,7 @@ from . import changelog, lifecycle, pages, selectors, services
 from .choices import Status
 from .filtersets import AgreementFilterSet, ChangeFilterSet
 from .forms import (
+    CitationForm,
     ConfirmCurrentForm,
     ErrorReportForm,
     MilestoneForm,
@@ -48,6 +49,7 @@ from .forms import (
 from .models import (
     Agreement,
     Change,
+    Citation,
     ErrorReport,
     Milestone,
     NegotiationRound,
@@ -496,16 +498,54 @@ def _anonymous_report_allowed(request: HttpRequest) -> bool:
     return True
 
 
+def _named_fact(
+    request: HttpRequest, agreement: Agreement
+) -> StatusEvent | NegotiationRound | Milestone | Participation | None:
+    """The fact of `agreement` that the query names (?event=12, ?round=3, …), or None."""
+    for name, model in REPORTED_FACTS.items():
+        if request.GET.get(name, "").isdigit():
+            return get_object_or_404(model._default_manager.filter(agreement=agreement), pk=int(request.GET[name]))
+    return None
+
+
+@login_required
+def citation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cite a further source for one fact (?event=, ?round=, ?milestone=, ?participation=): one that confirms
+    it or one that reports something else."""
+    agreement = get_object_or_404(Agreement, slug=slug)
+    fact = _named_fact(request, agreement)
+    if fact is None:
+        raise Http404(_("Name the fact to cite a source for."))
+    policy.require(request.user, Action.CREATE, Citation(agreement=agreement))  # officials of the parties
+    form = CitationForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        actor = acting_user(request.user)
+        source = _source_for(form, actor)
+        assert source is not None  # CitationForm.clean requires a stored or a new source
+        try:
+            services.citation_add(
+                actor=actor,
+                fact=fact,
+                source=source,
+                role=form.cleaned_data["role"],
+                quote=form.cleaned_data["quote"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The source was cited."))
+            return redirect(agreement_url(agreement))
+    context = {"form": form, "agreement": agreement, "fact_label": fact_label(fact)}
+    return render(request, "negotiations/citation_form.html", context)
+
+
 @policy.readable_page(Agreement)
 def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Report an error in one fact of an agreement (named in the query: ?round=3), or in the agreement."""
     agreement = get_object_or_404(Agreement, slug=slug)
     if not _may_report(request):
         return redirect(reverse("login") + "?next=" + request.get_full_path())
-    fact: StatusEvent | NegotiationRound | Milestone | Participation | None = None
-    for name, model in REPORTED_FACTS.items():
-        if request.GET.get(name, "").isdigit():
-            fact = get_object_or_404(model._default_manager.filter(agreement=agreement), pk=int(request.GET[name]))
+    fact = _named_fact(request, agreement)
     form = ErrorReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not request.user.is_authenticated and not _anonymous_report_allowed(request):

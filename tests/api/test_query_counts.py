@@ -227,6 +227,7 @@ CASES = [
     Case("/healthz", "/healthz?workers", status=503, variant="?workers"),  # no worker runs the heartbeat here
     Case("/agreements/{slug}/report/", "/agreements/{slug}/report/?milestone={milestone}", OFFICIAL),
     Case("/reports/", "/reports/", OFFICIAL),
+    Case("/agreements/{slug}/cite/", "/agreements/{slug}/cite/?milestone={milestone}", OFFICIAL),
     Case("/api/v1/reports/", "/api/v1/reports/", OFFICIAL),
     Case("/api/v1/reports/{pk}/", "/api/v1/reports/{report_dismiss}/", OFFICIAL),
     Case("/reports/{pk}/correct/", "/reports/{report_form_correct}/correct/", OFFICIAL),
@@ -238,6 +239,14 @@ CASES = [
         "POST",
         302,
         data={"note": "The date is another (test)."},
+    ),
+    Case(
+        "/agreements/{slug}/cite/",
+        "/agreements/{slug}/cite/?milestone={milestone}",
+        OFFICIAL,
+        "POST",
+        302,
+        data={"role": "contradicts", "source": "{source}", "quote": "Another day (test)."},
     ),
     Case(
         "/api/v1/reports/",

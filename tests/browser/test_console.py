@@ -94,6 +94,7 @@ NOT_PAGES = {
     "milestone-done": "POST only: a button on an agreement's page",
     "agreement-confirm": "POST only: the “still accurate as of today” form on an agreement's page",
     "report-resolve": "POST only: the dismiss and mark-corrected forms on /reports/",
+    "citation-create": "names a fact by id in its query (tests/negotiations/test_evidence.py)",
     "report-correct": "needs an open report on a status change (tests/negotiations/test_reports.py)",
     "feed-changes": "an Atom feed, not a page (tests/notifications)",
     "feed-agreement": "an Atom feed",

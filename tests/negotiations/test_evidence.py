@@ -214,3 +214,36 @@ def test_the_seed_cites_both_publications_where_domain_md_names_two(france_japan
         "Manila Bulletin",
         "BusinessWorld",
     }
+
+
+def test_an_official_cites_a_contradicting_source_from_the_page(
+    client: Client, official_jp: object, official_fr: object, japan_australia: Agreement
+) -> None:
+    event = _signed(japan_australia)
+    client.force_login(official_jp)
+    page = client.get(japan_australia.get_absolute_url()).content.decode()
+    url = f"/agreements/{japan_australia.slug}/cite/?event={event.pk}"
+    assert url.replace("&", "&amp;") in page or url in page
+    empty = client.post(url, {"role": "contradicts"})
+    assert 'id="id_source_error"' in empty.content.decode() and not event.citations.exists()
+    sent = client.post(
+        url,
+        {
+            "role": "contradicts",
+            "quote": "It was signed a day later (test).",
+            "new_source_title": "A later account (test)",
+            "new_source_publisher": "A newspaper (test)",
+        },
+    )
+    assert sent.status_code == 302
+    citation = event.citations.get()
+    assert (citation.role, citation.source.title, citation.quote) == (
+        "contradicts",
+        "A later account (test)",
+        "It was signed a day later (test).",
+    )
+    assert Change.objects.filter(object_type="citation", object_id=citation.pk, channel="dashboard").count() == 1
+    client.force_login(official_fr)
+    assert client.get(url).status_code == 403
+    refused = client.post(url, {"role": "states", "source": citation.source_id})
+    assert refused.status_code == 403 and event.citations.count() == 1
