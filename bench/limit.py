@@ -23,7 +23,7 @@ FILTERS = """(%(status)s::text IS NULL OR {a}.status = %(status)s)
 SQL = f"""
 WITH page AS (
     SELECT a.id, a.slug, a.title, a.type_id, a.summary, a.status, a.status_since,
-           a.entry_into_force_scheduled_on, a.target_conclusion_on, a.created_at, a.updated_at
+           a.entry_into_force_scheduled_on, a.target_conclusion_on, a.checked_on, a.created_at, a.updated_at
     FROM negotiations_agreement a
     WHERE {FILTERS.format(a="a")}
     ORDER BY a.title, a.id
@@ -44,7 +44,8 @@ SELECT page.slug, page.title, t.code, page.summary, page.status, page.status_sin
             ORDER BY s.short_name)
           FROM negotiations_participation p JOIN parties_state s ON s.id = p.state_id
           WHERE p.agreement_id = page.id), '[]'),
-       (SELECT count(*) FROM negotiations_agreement b WHERE {FILTERS.format(a="b")})
+       (SELECT count(*) FROM negotiations_agreement b WHERE {FILTERS.format(a="b")}),
+       page.checked_on::text
 FROM page JOIN negotiations_agreementtype t ON t.id = page.type_id
 ORDER BY page.title, page.id
 """  # noqa: S608 - built from the constant FILTERS; values are parameters
@@ -90,6 +91,7 @@ def application(environ: WSGIEnvironment, start_response: StartResponse) -> list
             "status_since": r[5],
             "entry_into_force_scheduled_on": r[6],
             "target_conclusion_on": r[7],
+            "checked_on": r[12],
             "participations": r[10],
             "links": {
                 "transition": f"{api}/agreements/{r[0]}/transition/",

@@ -315,7 +315,11 @@ def test_the_app_answers_while_redis_is_down_and_notices_arrive_once_after(
                 "transition",
                 f"{base}/api/v1/agreements/france-japan-raa/transition/",
                 token=key,
-                body={"status": "negotiating", "effective_on": "2024-06-01"},
+                body={
+                    "status": "negotiating",
+                    "effective_on": "2024-06-01",
+                    "no_source_reason": "Said at a briefing (test).",
+                },
             )
             health = call("healthz?workers", f"{base}/healthz?workers")
             assert [s for s in statuses if s[0] == "transition"] == [("transition", 201)], statuses

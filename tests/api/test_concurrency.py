@@ -62,7 +62,10 @@ def test_two_concurrent_transitions_valid_alone_one_wins(on_postgres: None) -> N
     clients = _logged_in_clients(2)
     url = "/api/v1/agreements/france-japan-raa/transition/"
     before = StatusEvent.objects.filter(agreement__slug="france-japan-raa").count()
-    moves = [{"status": "abandoned", "effective_on": "2024-06-01"}, {"status": "signed", "effective_on": "2024-06-01"}]
+    moves = [
+        {"status": "abandoned", "effective_on": "2024-06-01", "no_source_reason": "Said at a briefing (test)."},
+        {"status": "signed", "effective_on": "2024-06-01", "no_source_reason": "Said at a briefing (test)."},
+    ]
     responses = _all_at_once(
         [
             lambda c=client, m=move: c.post(url, json.dumps(m), content_type="application/json")

@@ -181,7 +181,13 @@ def test_status_change_through_the_api_email_and_signed_webhook_with_retries(
             client.force_login(official_jp)
             response = client.post(
                 "/api/v1/agreements/france-japan-raa/transition/",
-                json.dumps({"status": "negotiating", "effective_on": "2024-06-01"}),
+                json.dumps(
+                    {
+                        "status": "negotiating",
+                        "effective_on": "2024-06-01",
+                        "no_source_reason": "Said at a briefing (test).",
+                    }
+                ),
                 content_type="application/json",
             )
             assert response.status_code == 201
@@ -220,7 +226,13 @@ def test_worker_killed_mid_delivery_is_delivered_once_by_a_new_worker(
             client.force_login(official_jp)
             client.post(
                 "/api/v1/agreements/france-japan-raa/transition/",
-                json.dumps({"status": "negotiating", "effective_on": "2024-06-01"}),
+                json.dumps(
+                    {
+                        "status": "negotiating",
+                        "effective_on": "2024-06-01",
+                        "no_source_reason": "Said at a briefing (test).",
+                    }
+                ),
                 content_type="application/json",
             )
             _wait_for(lambda: len(receiver.requests) == 1)
@@ -289,7 +301,13 @@ def test_redis_down_while_statuses_change_then_every_notice_once(
                 started = time.monotonic()
                 response = client.post(
                     f"/api/v1/agreements/{slug}/transition/",
-                    json.dumps({"status": status, "effective_on": effective_on}),
+                    json.dumps(
+                        {
+                            "status": status,
+                            "effective_on": effective_on,
+                            "no_source_reason": "Said at a briefing (test).",
+                        }
+                    ),
                     content_type="application/json",
                 )
                 assert response.status_code == 201, response.content
