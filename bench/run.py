@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psycopg2
+from psycopg2 import sql
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 SCALE = os.environ.get("BENCH_SCALE", "full")
@@ -56,6 +59,23 @@ ENDPOINTS = {
 # The same app with the record cache off: what every request costs when the record has just changed.
 UNCACHED = ["api_list_filtered", "api_list_page50", "api_milestones_due_30_days", "api_search", "page_overview"]
 ENDPOINTS |= {f"{name}_uncached": (UNCACHED_PORT, ENDPOINTS[name][1]) for name in UNCACHED}
+
+
+def _create_database(database_url: str) -> None:
+    """The README's command works on a server where nobody created the benchmark's database yet."""
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    connection = psycopg2.connect(server)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                print(f"created the database {name}")
+    finally:
+        connection.close()
 
 
 def _env(database_url: str) -> dict[str, str]:
@@ -233,6 +253,7 @@ def main() -> None:
     if not database_url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
         raise SystemExit("make bench needs DATABASE_URL=postgres://… and REDIS_URL=redis://… (see README).")
     env = _env(database_url)
+    _create_database(database_url)
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "seed")
     check = subprocess.run(
