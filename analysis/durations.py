@@ -14,12 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from negotiations.choices import DatePrecision, Status
 from negotiations.lifecycle import CLOSED
-from negotiations.models import Agreement
+from negotiations.models import Agreement, AgreementType
 from negotiations.selectors import counting_events
 
 if TYPE_CHECKING:
@@ -114,10 +115,19 @@ def durations(agreement: Agreement, today: datetime.date) -> Durations:
 
 
 def comparables(agreement: Agreement) -> QuerySet[Agreement]:
-    """Agreements of the same type that share a party with `agreement` (Japan's other RAAs for France–Japan)."""
-    parties = agreement.participations.values("state")
+    """The agreements `agreement` is compared with (one query, whatever the type is).
+
+    A type with a family is compared with every agreement whose type is of that family, whatever their parties:
+    France–Japan's RAA with Japan's other RAAs and with the visiting-forces agreements of the Philippines and
+    others. A type without one is compared with the agreements of the same type that share a party with it.
+    """
+    family = AgreementType.objects.filter(pk=agreement.type_id).exclude(family="").order_by().values("family")
+    same_family = Q(type__family=Subquery(family))  # never true for a type without a family (NULL)
+    same_type_sharing_a_party = Q(
+        type_id=agreement.type_id, participations__state__in=agreement.participations.values("state")
+    )
     return (
-        Agreement.objects.filter(type_id=agreement.type_id, participations__state__in=parties)
+        Agreement.objects.filter(same_family | same_type_sharing_a_party)
         .select_related("type")
         .exclude(pk=agreement.pk)
         .distinct()
@@ -223,9 +233,29 @@ class Comparison:
     comparables: list[Durations]
     estimates: list[Estimate]
 
+    @property
+    def family(self) -> str:
+        """The family of the subject's type ("" for none), which decided how comparables() chose."""
+        return self.subject.agreement.type.family
+
+    @property
+    def basis(self) -> str:
+        """How the comparables were chosen, in words (the page and the API name it beside the forecast)."""
+        agreement_type = self.subject.agreement.type
+        if agreement_type.family:
+            codes = sorted({agreement_type.code, *(other.agreement.type.code for other in self.comparables)})
+            return gettext(
+                "Compared with every agreement whose type is of the same family (%(family)s: %(types)s), "
+                "whatever its parties."
+            ) % {"family": agreement_type.family, "types": ", ".join(codes)}
+        return gettext("Compared with the agreements of the same type (%(type)s) that share a party with it.") % {
+            "type": agreement_type.code
+        }
+
 
 def compare(agreement: Agreement, today: datetime.date) -> Comparison:
-    """The agreement's durations beside its comparables', and the forecast they support (3 queries)."""
+    """The agreement's durations beside its comparables', and the forecast they support (3 queries; the
+    comparison's family and basis read the agreement's type, which callers select with it)."""
     others = [durations(other, today) for other in with_counting_events(comparables(agreement))]
     subject = durations(agreement, today)
     return Comparison(subject, others, forecast(subject, others, today))

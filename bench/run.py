@@ -209,6 +209,17 @@ def _sweep(env: dict[str, str], database_url: str) -> dict:
         _psql(admin, parts.password, f'DROP DATABASE IF EXISTS "{scratch}"')
 
 
+def _importing(env: dict[str, str]) -> dict:
+    """bench/importing.py: the world's workbook imported into new empty databases (dropped afterwards)."""
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.importing"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    print(run.stdout.rsplit("\n", 2)[0], flush=True)
+    if run.returncode:
+        raise SystemExit("bench.importing failed")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def _psql(admin: dict, password: str | None, *statements: str) -> None:
     import psycopg2
 
@@ -244,6 +255,8 @@ def _targets(ratios: dict, queries: dict, results: dict) -> dict[str, bool]:
             by_size["5"] == by_size["200"] <= 6 for by_size in queries.values()
         ),
         "sweep queries equal at both sizes": results["sweep_small"]["queries"] == results["sweep_large"]["queries"],
+        # Issue #16: the import streams (its peak memory does not grow with the file).
+        "import_peak_full_vs_quarter <= 1.25": ratios["import_peak_full_vs_quarter"] <= 1.25,
     }
 
 
@@ -304,6 +317,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     results |= _sweep(env, database_url)
+    imported = _importing(env)
+    results |= imported["import"]
     ratios = {
         "list_vs_limit": round(results["api_list_page50"]["median_ms"] / results["limit_list_page50"]["median_ms"], 2),
         "typical_vs_list": round(
@@ -320,6 +335,7 @@ def main() -> None:
             results["typical_list_page50"]["median_ms"] / results["api_list_page50_uncached"]["median_ms"], 2
         ),
         "list_uncached_rps_vs_floor": round(results["api_list_page50_uncached"]["rps"] / results["floor"]["rps"], 2),
+        **imported["import_ratios"],
         "overview_vs_list_uncached": round(
             results["page_overview_uncached"]["median_ms"] / results["api_list_page50_uncached"]["median_ms"], 2
         ),

@@ -292,7 +292,7 @@ class StatusEventAdmin(RefusalsBesideTheFields):
 
 @admin.register(AgreementType)
 class AgreementTypeAdmin(ServiceAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "family"]
     search_fields = ["code", "name"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: AgreementType | None = None) -> list[str]:
@@ -304,7 +304,8 @@ class AgreementTypeAdmin(ServiceAdmin):
     def update(self, actor: User, obj: AgreementType, fields: dict[str, Any]) -> AgreementType:
         return services.agreement_type_upsert(actor=actor, code=obj.code, **fields)[0]
 
-    service_fields = ("code", "name", "description")
+    # The service sets every one of these (an omitted family would be emptied), so the form hands it all of them.
+    service_fields = ("code", "name", "description", "family")
 
 
 @admin.register(Source)

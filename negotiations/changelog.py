@@ -21,6 +21,7 @@ from raa_tracker import provenance
 
 from .choices import ChangeAction, ChangedObject
 from .models import (
+    FACT_MODELS,
     Agreement,
     AgreementType,
     Change,
@@ -34,12 +35,10 @@ from .models import (
 
 Snapshot = dict[str, Any]
 
+# The facts (models.FACT_MODELS) by their own names, and the rows around them.
 KINDS: dict[type[Model], ChangedObject] = {
     Agreement: ChangedObject.AGREEMENT,
-    Participation: ChangedObject.PARTICIPATION,
-    StatusEvent: ChangedObject.EVENT,
-    NegotiationRound: ChangedObject.ROUND,
-    Milestone: ChangedObject.MILESTONE,
+    **{model: ChangedObject(name) for name, model in FACT_MODELS.items()},
     Source: ChangedObject.SOURCE,
     Citation: ChangedObject.CITATION,
 }
@@ -111,6 +110,8 @@ class ChangeLog:
     def _add(self, obj: Model, action: ChangeAction, before: Snapshot, after: Snapshot, **extra: Any) -> None:
         context = provenance.current()
         extra.setdefault("source_id", _source_id(obj))
+        if not extra.get("message"):
+            extra["message"] = context.note  # an import's file and digest, when the write says nothing itself
         self.rows.append(
             Change(
                 action=action,

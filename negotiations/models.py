@@ -37,6 +37,9 @@ class Source(TimestampedModel):
     publisher = models.CharField(_("publisher"), max_length=200)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     published_on = models.DateField(_("publication date"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("precision of the publication date"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     language = models.CharField(_("language"), max_length=16, default="en", validators=[language_code_validator])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,6 +73,15 @@ class AgreementType(TimestampedModel):
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    family = models.SlugField(
+        _("family"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Types of one family are compared with each other (RAAs and visiting-forces agreements: "
+            "visiting-forces); a type without one is compared with its own kind only."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -233,6 +245,9 @@ class NegotiationRound(TimestampedModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1), MaxValueValidator(999)])
     starts_on = models.DateField(_("starts on"))
+    starts_precision = models.CharField(
+        _("precision of the start date"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty for a one-day round."))
     place = models.CharField(_("place"), max_length=200, blank=True)
     host = models.ForeignKey(
@@ -290,6 +305,13 @@ class Milestone(TimestampedModel):
     kind = models.CharField(_("kind"), max_length=24, choices=MilestoneKind.choices, default=MilestoneKind.OTHER)
     title = models.CharField(_("title"), max_length=300)
     due_on = models.DateField(_("due on"))
+    due_precision = models.CharField(
+        _("precision of the due date"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("A meeting known to have taken place in January 2014 is due in 2014-01, to the month."),
+    )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=MilestoneStatus.choices, default=MilestoneStatus.PLANNED
@@ -439,6 +461,18 @@ class StatusEvent(models.Model):
         return self.recorded_at
 
 
+# The facts of the record that citations and error reports name, by the name of their column there (and of
+# their kind in the change log, ChangedObject).
+Fact = StatusEvent | NegotiationRound | Milestone | Participation
+FACT_MODELS: dict[str, type[Fact]] = {
+    "event": StatusEvent,
+    "round": NegotiationRound,
+    "milestone": Milestone,
+    "participation": Participation,
+}
+FACT_NAMES: dict[type[Model], str] = {model: name for name, model in FACT_MODELS.items()}
+
+
 class Citation(models.Model):
     """A further source for a fact (a status change, round, milestone or party's steps), besides the one it was
     recorded with (its `source`): one that confirms it (*states*) or one that reports something else, another
@@ -463,7 +497,7 @@ class Citation(models.Model):
     )
     created_at = models.DateTimeField(_("cited at"), default=timezone.now)
 
-    FACTS = ("event", "round", "milestone", "participation")
+    FACTS = tuple(FACT_MODELS)
 
     class Meta:
         ordering = ["id"]
@@ -488,7 +522,7 @@ class Citation(models.Model):
                     name=f"citation_{fact}_source_once",
                     violation_error_message=_("This source is already cited for this fact."),
                 )
-                for fact in ("event", "round", "milestone", "participation")
+                for fact in FACT_MODELS
             ],
         ]
         indexes = [
@@ -538,7 +572,7 @@ class ErrorReport(models.Model):
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
 
-    FACTS = Citation.FACTS
+    FACTS = tuple(FACT_MODELS)
 
     class Meta:
         ordering = ["-created_at", "-id"]

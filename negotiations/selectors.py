@@ -18,6 +18,7 @@ from parties.models import State
 from . import lifecycle
 from .choices import CitationRole, MilestoneStatus, Status
 from .models import (
+    FACT_NAMES,
     Agreement,
     AgreementType,
     Change,
@@ -241,14 +242,8 @@ def _attach_citations(
     for citation in Citation.objects.filter(agreement=agreement).select_related("source").order_by("id"):
         kind = next(name for name in Citation.FACTS if getattr(citation, f"{name}_id"))
         by_fact.setdefault((kind, getattr(citation, f"{kind}_id")), []).append(citation)
-    kinds: dict[type, str] = {
-        Participation: "participation",
-        StatusEvent: "event",
-        NegotiationRound: "round",
-        Milestone: "milestone",
-    }
     for fact in facts:
-        cited = by_fact.get((kinds[type(fact)], fact.pk), [])
+        cited = by_fact.get((FACT_NAMES[type(fact)], fact.pk), [])
         # For the page only (never saved).
         fact.cited = cited  # type: ignore[union-attr]
         fact.contradicted = any(c.role == CitationRole.CONTRADICTS for c in cited)  # type: ignore[union-attr]

@@ -27,10 +27,12 @@ from . import lifecycle, selectors
 from .changelog import ChangeLog, snapshot
 from .choices import CitationRole, DatePrecision, MilestoneStatus, ReportStatus, Status
 from .models import (
+    FACT_NAMES,
     Agreement,
     AgreementType,
     Citation,
     ErrorReport,
+    Fact,
     Milestone,
     NegotiationRound,
     Participation,
@@ -57,11 +59,14 @@ def _save(obj: M) -> M:
     return obj
 
 
-def _clean(actor: Actor, obj: Model, *, evidence: bool) -> None:
+def _clean(actor: Actor, obj: Model, *, evidence: bool, trusted: Sequence[str] = ()) -> None:
     """The model's own rules and, for a fact (`evidence`), the evidence rule: every broken rule at once, each
-    beside its field."""
+    beside its field. `trusted` relations the caller loaded itself are not looked up again, and with any the
+    check constraints are left to the database (a bulk write's INSERT; Django checks each with a query)."""
     errors: dict[str, list[str]] = {}
-    checks: list[Callable[[], None]] = [obj.full_clean]
+    checks: list[Callable[[], None]] = [
+        lambda: obj.full_clean(exclude=list(trusted), validate_constraints=not trusted) if trusted else obj.full_clean()
+    ]
     if evidence and isinstance(obj, StatusEvent | NegotiationRound | Milestone):
         fact = obj
         checks.append(lambda: _require_evidence(actor, fact))
@@ -196,15 +201,21 @@ def agreement_create(
     return agreement
 
 
-def agreement_type_upsert(*, actor: Actor, code: str, name: str, description: str = "") -> tuple[AgreementType, str]:
-    """Create the kind of agreement with this code, or bring its name and description up to date; returns it
-    and 'created', 'updated' or '' (reference data: administrators only)."""
+def agreement_type_upsert(
+    *, actor: Actor, code: str, name: str, description: str = "", family: str = ""
+) -> tuple[AgreementType, str]:
+    """Create the kind of agreement with this code, or bring its name, description and family up to date;
+    returns it and 'created', 'updated' or '' (reference data: administrators only)."""
     agreement_type = AgreementType.objects.filter(code=code).first()
-    if agreement_type is not None and (agreement_type.name, agreement_type.description) == (name, description):
+    wanted = (name, description, family)
+    if (
+        agreement_type is not None
+        and (agreement_type.name, agreement_type.description, agreement_type.family) == wanted
+    ):
         return agreement_type, ""
     outcome = "created" if agreement_type is None else "updated"
     agreement_type = agreement_type or AgreementType(code=code)
-    agreement_type.name, agreement_type.description = name, description
+    agreement_type.name, agreement_type.description, agreement_type.family = wanted
     _check(actor, Action.CREATE if outcome == "created" else Action.CHANGE, agreement_type)
     return _save(agreement_type), outcome
 
@@ -247,9 +258,13 @@ def _write_participations(
     agreement: Agreement, participations: list[Mapping[str, Any]], log: ChangeLog
 ) -> list[Participation]:
     """Make the agreement's parties exactly these, each row checked by the model (the caller checked the set),
-    and each party added, changed or removed logged."""
-    existing = {p.state_id: p for p in agreement.participations.select_related("state")}
-    kept = []
+    and each party added, changed or removed logged.
+
+    A row's fields and clean() are checked here; its agreement, state and source are rows the caller holds,
+    the set's uniqueness the caller checked (_check_parties), and its check constraints, which restate
+    clean()'s rules, hold in the database: none is looked up again (Django would ask the database once each)."""
+    existing = {p.state_id: p for p in agreement.participations.select_related("state")} if agreement.pk else {}
+    kept, added = [], []
     for item in participations:
         state = item["state"]
         row = existing.pop(state.pk, None) or Participation(agreement=agreement, state=state)
@@ -257,17 +272,18 @@ def _write_participations(
         for name, value in item.items():
             setattr(row, name, value)
         try:
-            row.full_clean()
+            row.full_clean(exclude=["agreement", "state", "source"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             messages = [f"{state.alpha3} {field}: {m}" for field, ms in error.message_dict.items() for m in ms]
             raise ValidationError({"participations": messages}) from None
         if before is None:
-            row.save()
-            log.created(row)
+            added.append(row)
         elif snapshot(row) != before:
             row.save()
             log.changed(row, before)
         kept.append(row)
+    for row in Participation.objects.bulk_create(added):
+        log.created(row)
     if existing:
         for gone in existing.values():
             log.deleted(gone)
@@ -401,10 +417,73 @@ def agreement_transition(
     return event
 
 
-def _validate_event(event: StatusEvent, actor: Actor) -> None:
+def agreement_history_record(
+    *, actor: Actor, agreement: Agreement, steps: Sequence[Mapping[str, Any]]
+) -> list[StatusEvent | ValidationError]:
+    """Record several status changes of one agreement at once (an imported history), in date order: each checked
+    as agreement_transition checks one (the policy, the model's rules, the evidence rule, no date in the
+    future, the lifecycle from the step before), written with one INSERT for the events and one for their change
+    rows, and the agreement's status set once. Returns, step by step, its event or the error that refused it
+    (a refused step is left out, and the next is checked against the step before it).
+
+    Steps dated before the agreement's last stored one are placed among the stored ones one by one
+    (agreement_transition), which checks that every later step stays valid."""
+    _check(actor, Action.TRANSITION, agreement)
+    ordered = sorted(range(len(steps)), key=lambda index: steps[index]["effective_on"])
+    results: dict[int, StatusEvent | ValidationError] = {}
+    with transaction.atomic():
+        locked = locked_for_write(agreement, None)
+        stored = _counting_steps(locked, None)
+        if stored and any(steps[index]["effective_on"] < stored[-1].effective_on for index in ordered):
+            for index in ordered:
+                try:
+                    with transaction.atomic():
+                        results[index] = agreement_transition(actor=actor, agreement=locked, **steps[index])
+                except ValidationError as error:
+                    results[index] = error
+            return [results[index] for index in range(len(steps))]
+        position = lifecycle.replay(stored)
+        events: list[StatusEvent] = []
+        for index in ordered:
+            event = StatusEvent(agreement=locked, recorded_by=_recorder(actor), **steps[index])
+            try:
+                _validate_event(event, actor, bulk=True)
+                position = lifecycle.advance(position, Status(event.status))
+            except lifecycle.TransitionRefused as refused:
+                refused.effective_on = event.effective_on
+                results[index] = refused
+                continue
+            except ValidationError as error:
+                results[index] = error
+                continue
+            events.append(event)
+            results[index] = event
+        if events:
+            StatusEvent.objects.bulk_create(events)
+            log = ChangeLog(actor)
+            for event in events:
+                log.created(event)
+                queue_after_commit(STATUS_EVENT_TASK, event.pk, or_run_here=True)
+            log.save()
+            locked.status = position.status
+            locked.status_since = events[-1].effective_on
+            locked.started_on = stored[0].effective_on if stored else events[0].effective_on
+            locked.save(update_fields=["status", "status_since", "started_on", "updated_at"])
+    agreement.status, agreement.status_since, agreement.started_on = (
+        locked.status,
+        locked.status_since,
+        locked.started_on,
+    )
+    return [results[index] for index in range(len(steps))]
+
+
+def _validate_event(event: StatusEvent, actor: Actor, *, bulk: bool = False) -> None:
+    """The event's rules; in a `bulk` write of new events (no corrections) its agreement, source and recorder
+    are the caller's own rows, and the check constraints (a status from the list; a correction's reason) are
+    the database's at the INSERT, besides the field's own choices checked here."""
     errors: dict[str, list[str]] = {}
     try:
-        _clean(actor, event, evidence=True)
+        _clean(actor, event, evidence=True, trusted=("agreement", "source", "recorded_by") if bulk else ())
     except ValidationError as error:
         errors.update(error.message_dict)
     if isinstance(event.effective_on, datetime.date) and event.effective_on > timezone.localdate():
@@ -438,6 +517,7 @@ def source_record(
     publisher: str,
     url: str = "",
     published_on: datetime.date | None = None,
+    published_precision: DatePrecision | str = DatePrecision.DAY,
     language: str = "en",
 ) -> Source:
     source = Source(
@@ -445,6 +525,7 @@ def source_record(
         publisher=publisher,
         url=url,
         published_on=published_on,
+        published_precision=published_precision,
         language=language,
         created_by=_recorder(actor),
     )
@@ -452,14 +533,16 @@ def source_record(
     return _create(actor, source)
 
 
-SOURCE_FIELDS = ("title", "publisher", "url", "published_on", "language")
+SOURCE_FIELDS = ("title", "publisher", "url", "published_on", "published_precision", "language")
 
 
 def source_update(*, actor: Actor, source: Source, expected_version: str | None = None, **fields: object) -> Source:
     return _update(actor, source, expected_version, fields, SOURCE_FIELDS)
 
 
-ROUND_FIELDS = ("number", "starts_on", "ends_on", "place", "host", "summary", "source", "no_source_reason")
+ROUND_FIELDS = (
+    "number", "starts_on", "starts_precision", "ends_on", "place", "host", "summary", "source", "no_source_reason",
+)  # fmt: skip
 
 
 def round_record(
@@ -481,8 +564,8 @@ def round_update(
 
 
 MILESTONE_FIELDS = (
-    "kind", "title", "due_on", "status", "completed_on", "responsible_party", "owner", "note", "source",
-    "no_source_reason",
+    "kind", "title", "due_on", "due_precision", "status", "completed_on", "responsible_party", "owner", "note",
+    "source", "no_source_reason",
 )  # fmt: skip
 
 
@@ -590,15 +673,6 @@ def agreements_enter_into_force(*, today: datetime.date) -> int:
     return moved
 
 
-Fact = StatusEvent | NegotiationRound | Milestone | Participation
-FACT_FIELDS: dict[type[Model], str] = {
-    StatusEvent: "event",
-    NegotiationRound: "round",
-    Milestone: "milestone",
-    Participation: "participation",
-}
-
-
 def citation_add(
     *, actor: Actor, fact: Fact, source: Source, role: CitationRole | str = CitationRole.STATES, quote: str = ""
 ) -> Citation:
@@ -606,16 +680,12 @@ def citation_add(
     status), with the sentence it rests on. Allowed to whoever may record the agreement's facts; status events,
     which nobody changes, take citations too (a new citation changes what is known of the event, not the event)."""
     citation = Citation(agreement_id=fact.agreement_id, source=source, role=role, quote=quote.strip())
-    setattr(citation, FACT_FIELDS[type(fact)], fact)
+    setattr(citation, FACT_NAMES[type(fact)], fact)
     citation.created_by = _recorder(actor)
     _check(actor, Action.CREATE, citation)
     if fact.source_id == source.pk:
         raise ValidationError({"source": _("This source is already the fact's own; cite another.")})
     return _create(actor, citation)
-
-
-def citation_remove(*, actor: Actor, citation: Citation) -> None:
-    record_delete(actor=actor, obj=citation)
 
 
 def agreement_confirm_current(
@@ -654,8 +724,8 @@ def report_file(
     report = ErrorReport(agreement=agreement, note=note.strip(), source_url=source_url.strip(), reporter=reporter)
     if fact is not None:
         if fact.agreement_id != agreement.pk:
-            raise ValidationError({FACT_FIELDS[type(fact)]: _("This entry belongs to another agreement.")})
-        setattr(report, FACT_FIELDS[type(fact)], fact)
+            raise ValidationError({FACT_NAMES[type(fact)]: _("This entry belongs to another agreement.")})
+        setattr(report, FACT_NAMES[type(fact)], fact)
     report.full_clean()
     report.save()
     return report

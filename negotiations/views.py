@@ -9,10 +9,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from accounts.api.throttling import anonymous_report_allowed
 from accounts.policy import Action, acting_user
 from parties.models import State
 from raa_tracker.versions import version_of
@@ -47,15 +47,15 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import (
+    FACT_MODELS,
     Agreement,
     Change,
     Citation,
     ErrorReport,
+    Fact,
     Milestone,
     NegotiationRound,
-    Participation,
     Source,
-    StatusEvent,
     fact_label,
 )
 
@@ -143,6 +143,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "query": query.urlencode(),
         "csv_url": reverse("api:agreement-list") + "?" + csv_query.urlencode(),
+        "downloads": _downloads(csv_query),
         "filter_errors": filterset.errors if not valid else None,
         "as_of": as_of,
     }
@@ -248,6 +249,11 @@ def _add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _message_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    """A small form posted from another page: its errors, in one message shown on the page it returns to."""
+    messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+
+
 def _source_for(form: NewSourceFields, user: User) -> Source | None:
     new = form.new_source()
     return services.source_find_or_record(actor=user, **new) if new else form.cleaned_data.get("source")
@@ -260,7 +266,7 @@ def confirm_current(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = _agreement_for(request, slug, Action.CHANGE)
     form = ConfirmCurrentForm(request.POST, agreement=agreement)
     if not form.is_valid():
-        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+        _message_form_errors(request, form)
         return redirect(agreement_url(agreement) + "#last-checked")
     try:
         services.agreement_confirm_current(
@@ -470,39 +476,13 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-REPORTED_FACTS: dict[str, type[StatusEvent | NegotiationRound | Milestone | Participation]] = {
-    "event": StatusEvent,
-    "round": NegotiationRound,
-    "milestone": Milestone,
-    "participation": Participation,
-}
-
-
 def _may_report(request: HttpRequest) -> bool:
     return request.user.is_authenticated or (settings.ANONYMOUS_REPORTS and settings.PUBLIC_READ)
 
 
-def _anonymous_report_allowed(request: HttpRequest) -> bool:
-    """Anonymous reports are throttled per address, as the API's are (API_THROTTLE_REPORTS, e.g. 5/hour): a
-    counter per address and window in the cache."""
-    count_text, _slash, period = settings.API_THROTTLE_RATES["reports"].partition("/")
-    window = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    key = f"report-form:{request.META.get('REMOTE_ADDR', '')}"
-    try:
-        count = cache.get_or_set(key, 0, window) or 0
-        if count >= int(count_text):
-            return False
-        cache.incr(key)
-    except Exception:  # noqa: BLE001 - without a cache the form stays open (the limit only guards against floods)
-        return True
-    return True
-
-
-def _named_fact(
-    request: HttpRequest, agreement: Agreement
-) -> StatusEvent | NegotiationRound | Milestone | Participation | None:
+def _named_fact(request: HttpRequest, agreement: Agreement) -> Fact | None:
     """The fact of `agreement` that the query names (?event=12, ?round=3, …), or None."""
-    for name, model in REPORTED_FACTS.items():
+    for name, model in FACT_MODELS.items():
         if request.GET.get(name, "").isdigit():
             return get_object_or_404(model._default_manager.filter(agreement=agreement), pk=int(request.GET[name]))
     return None
@@ -539,6 +519,22 @@ def citation_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "negotiations/citation_form.html", context)
 
 
+def _downloads(query: QueryDict) -> list[tuple[str, str]]:
+    """The list's download menu: the same agreements as CSV (one row each) or as a workbook in the record's
+    interchange format (every sheet: parties' steps, status changes, rounds, milestones, sources)."""
+    links = []
+    kinds = (
+        ("csv", _("CSV (one row per agreement)")),
+        ("xlsx", _("Excel workbook (XLSX)")),
+        ("ods", _("OpenDocument spreadsheet (ODS)")),
+    )
+    for kind, label in kinds:
+        chosen = query.copy()
+        chosen["format"] = kind
+        links.append((label, reverse("api:agreement-list") + "?" + chosen.urlencode()))
+    return links
+
+
 @policy.readable_page(Agreement)
 def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Report an error in one fact of an agreement (named in the query: ?round=3), or in the agreement."""
@@ -548,7 +544,7 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     fact = _named_fact(request, agreement)
     form = ErrorReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not request.user.is_authenticated and not _anonymous_report_allowed(request):
+        if not anonymous_report_allowed(request):  # the API's limit per address, on the same counter
             form.add_error(None, _("Too many reports from your address; try again in an hour, or sign in."))
         else:
             try:
@@ -620,7 +616,7 @@ def report_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             messages.success(request, _("The report was resolved; its reporter will be told."))
         else:
-            messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+            _message_form_errors(request, form)
     return redirect(reverse("report-list"))
 
 

@@ -45,6 +45,8 @@ def queue_after_commit(task_name: str, *args: int, or_run_here: bool = False) ->
     with the broker down, or that app not installed, nothing is lost, since the higher app's periodic sweep
     finds the work in the database. With `or_run_here`, a task that cannot be queued runs in this process
     instead (for short work whose result should not wait for the sweep, such as storing an event's notices)."""
+    if provenance.current().batch:
+        return  # a bulk write: the sweep takes the work in batches, rather than a task per row
     transaction.on_commit(lambda: _queue(task_name, args, or_run_here))
 
 

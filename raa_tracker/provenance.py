@@ -33,6 +33,10 @@ class WriteContext:
     request_id: str = ""
     token_name: str = ""  # the API token the request was authenticated with, by its name
     system: str = ""  # the task or command that writes when no user does
+    note: str = ""  # the change rows' message when the write gives none (an import: the file and its digest)
+    # A bulk write (an import): what its writes nudge elsewhere is left to the periodic sweeps, which find the
+    # work in the database in batches, instead of one queued task per row.
+    batch: bool = False
 
 
 _NO_DOOR = WriteContext()  # frozen: one shared default is safe
@@ -46,9 +50,9 @@ def current() -> WriteContext:
     return _current.get()
 
 
-def begin(**fields: str) -> Token[WriteContext]:
+def begin(**fields: str | bool) -> Token[WriteContext]:
     """Change the context from here on (until `end` with the returned token)."""
-    return _current.set(replace(_current.get(), **fields))
+    return _current.set(replace(_current.get(), **fields))  # type: ignore[arg-type]
 
 
 def end(token: Token[WriteContext]) -> None:
@@ -56,7 +60,7 @@ def end(token: Token[WriteContext]) -> None:
 
 
 @contextmanager
-def writing(**fields: str) -> Iterator[WriteContext]:
+def writing(**fields: str | bool) -> Iterator[WriteContext]:
     """`with writing(channel=Channel.COMMAND, system="seed"):` — the writes inside come through that door."""
     token = begin(**fields)
     try:

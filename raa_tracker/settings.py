@@ -130,6 +130,10 @@ PUBLIC_READ = env_bool("PUBLIC_READ", True)
 STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 180, minimum=1)
 # Visitors who are not signed in may report an error in the record (throttled, API_THROTTLE_REPORTS) when true.
 ANONYMOUS_REPORTS = env_bool("ANONYMOUS_REPORTS", False)
+# Imports of the record (interchange/, docs/import-format.md): the largest file taken, and how large a workbook
+# (a zip archive) may unpack, so that a zip bomb is refused before it is read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200 * 1024 * 1024, minimum=1024)
 
 INSTALLED_APPS = [
     "raa_tracker",  # its AppConfig makes the embedded defaults' folders at start-up
@@ -151,6 +155,7 @@ INSTALLED_APPS = [
     "record_cache",
     "analysis",
     "transfer",
+    "interchange",
     "bench",
 ]
 

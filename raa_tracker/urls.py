@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("negotiations.urls")),
     path("", include("notifications.urls")),
     path("", include("analysis.urls")),
+    path("", include("interchange.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

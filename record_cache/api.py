@@ -31,7 +31,7 @@ class CachedListMixin(ListViewSetBase):
     def list(  # type: ignore[override]  # a CSV export (CSVExportMixin, next in line) streams
         self, request: Request, *args: Any, **kwargs: Any
     ) -> Response | StreamingHttpResponse:
-        if getattr(request.accepted_renderer, "format", None) == "csv":
+        if getattr(request.accepted_renderer, "format", None) != "json":  # a file export (CSV, XLSX, ...)
             return super().list(request, *args, **kwargs)
         return cached_page(self.basename, request, lambda: self.list_data(request, *args, **kwargs))
 

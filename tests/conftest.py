@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from accounts.services import profile_for
+from interchange.seed import seed_record
 from negotiations.models import Agreement
-from negotiations.seed import load_record
 from parties.models import State
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -48,7 +48,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: object) -> None:
     from django.db import connections
 
     with django_db_blocker.unblock():
-        load_record()
+        seed_record()
         for alias in connections:
             connections[alias]._test_serialized_contents = connections[alias].creation.serialize_db_to_string()
 
@@ -133,4 +133,4 @@ def seeded(transactional_db: None) -> None:
     serialized_rollback restores it for most transactional tests, but not after the live server's tests
     (Django's LiveServerThread leaves the restored contents unreliable), so tests that need it ask for it."""
     if not State.objects.exists():
-        load_record()
+        seed_record()

@@ -57,6 +57,18 @@ RULES = {
         r"^(DEBUG=true )?\.venv/bin/python manage\.py export_record record\.json(\s|$)",
         "as written, from the seeded var/db.sqlite3 into record.json in the copy",
     ),
+    "export-records": Rule(
+        r"^\.venv/bin/python manage\.py export_records agreements\.xlsx --filter type=RAA(\s|$)",
+        "as written, from the seeded var/db.sqlite3: a workbook of the RAAs",
+    ),
+    "import-records-dry-run": Rule(
+        r"^\.venv/bin/python manage\.py import_records agreements\.xlsx --dry-run(\s|$)",
+        "as written, on the seeded database, with the workbook export_records wrote: every row unchanged",
+    ),
+    "import-records": Rule(
+        r"^\.venv/bin/python manage\.py import_records agreements\.xlsx(\s+#|$)",
+        "as written, on the seeded database: the record's own export changes nothing",
+    ),
     "migrate": Rule(
         r"^(DEBUG=true )?\.venv/bin/python manage\.py migrate(\s|$)",
         "as written, with DATABASE_URL (which the README exports before it) naming a new empty database: "
@@ -276,12 +288,23 @@ def test_readme_line_works_in_a_plain_shell(
         result = shell(repo, script)
         assert_clean(result, script)
         assert re.findall(r"^HTTP (\d+)$", result.stdout, re.MULTILINE) == ["200", "201"], result.stdout
-        assert '"status":"negotiating"' in result.stdout.replace(" ", ""), result.stdout
+        assert '"status":"agreed_in_principle"' in result.stdout.replace(" ", ""), result.stdout
     elif rule == "export":
         (repo / "record.json").unlink(missing_ok=True)
         assert_clean(shell(repo, line), line)
         header = (repo / "record.json").read_text()[:2000]
         assert '"format"' in header and '"counts"' in header, header
+    elif rule == "export-records":
+        (repo / "agreements.xlsx").unlink(missing_ok=True)
+        result = shell(repo, line)
+        assert_clean(result, line)
+        assert (repo / "agreements.xlsx").read_bytes()[:2] == b"PK" and "agreements to agreements.xlsx" in result.stdout
+    elif rule in ("import-records-dry-run", "import-records"):
+        if not (repo / "agreements.xlsx").exists():
+            assert_clean(shell(repo, f"{MANAGE} export_records agreements.xlsx --filter type=RAA"), "export_records")
+        result = shell(repo, line)
+        assert_clean(result, line)
+        assert "0 errors" in result.stdout and "created 0, changed 0" in result.stdout, result.stdout
     elif rule == "migrate":
         url = new_database(database_of_block(line))
         assert_clean(shell(repo, line, DATABASE_URL=url), line)

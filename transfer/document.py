@@ -51,6 +51,7 @@ LEFT_OUT = {
     "sessions": "sign-ins do not move; users sign in again",
     "axes": "failed sign-ins and lockouts are short-lived",
     "record_cache": "the cache's generation token, which the import's own writes replace",
+    "interchange": "files previewed on the import page and not applied: kept a day, uploaded again if need be",
 }
 
 BATCH = 1000  # rows read or written at a time

@@ -2,6 +2,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -54,7 +55,8 @@ class UserOrTokenRateThrottle(_SettingsRateThrottle):
 
 
 class AnonymousReportThrottle(_SettingsRateThrottle):
-    """Error reports from visitors who are not signed in, per address (API_THROTTLE_REPORTS)."""
+    """Error reports from visitors who are not signed in, per address (API_THROTTLE_REPORTS): the API's and,
+    through anonymous_report_allowed(), the dashboard's report form's, on one counter."""
 
     scope = "reports"
 
@@ -62,3 +64,14 @@ class AnonymousReportThrottle(_SettingsRateThrottle):
         if request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def anonymous_report_allowed(request: HttpRequest) -> bool:
+    """Whether the dashboard's report form may take one more report on this request: AnonymousReportThrottle
+    asked for it as for a request to the API, so the form and the API share one limit per address and one
+    counter (API_THROTTLE_REPORTS). Signed-in users are not limited; without a cache the form stays open."""
+    from rest_framework.views import APIView  # not at the top: rest_framework.views imports this module
+
+    api_request = Request(request)
+    api_request.user = request.user  # as the session signed in; the bare wrapper would authenticate nobody
+    return AnonymousReportThrottle().allow_request(api_request, APIView())

@@ -55,6 +55,9 @@ def represent_estimate(estimate: Estimate) -> dict:
 def represent_comparison(comparison: Comparison, request: Request) -> dict:
     return {
         "agreement": represent_durations(comparison.subject, request),
+        # How the comparables were chosen: by the family of the agreement's type, or (without one) by its type
+        # and a shared party.
+        "basis": {"family": comparison.family or None, "explanation": comparison.basis},
         "comparables": [represent_durations(other, request) for other in comparison.comparables],
         "forecast": {
             "estimate": True,

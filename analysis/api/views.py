@@ -88,8 +88,10 @@ class AgreementAnalysisViewSet(ConcurrencyMixin[Agreement], viewsets.GenericView
 
     @extend_schema(
         summary="Comparable agreements and a forecast",
-        description="Agreements of the same type sharing a party, with their phase durations, and an estimate "
-        "of when the open agreement's next steps may come (median and range; not enough data below two).",
+        description="The agreements it is compared with (basis): for a type with a family (e.g. visiting-forces: "
+        "RAA and VFA), every agreement whose type is of that family, whatever its parties; otherwise the agreements "
+        "of the same type sharing a party. With their phase durations, and an estimate of when the open "
+        "agreement's next steps may come (median and range; not enough data below two).",
         responses={200: OpenApiResponse(description="The agreement, its comparables and the forecast.")},
     )
     @action(detail=True, methods=["get"])

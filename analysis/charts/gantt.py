@@ -4,6 +4,7 @@ with the subject's next step estimated as a range; the table beside it lists the
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 GANTT_LEFT = 180  # the gutter holds the row labels
 GANTT_ROW = 34
 GANTT_TOP = 28
+QUALIFIER = re.compile(r"\s+[A-Z]\w*\s+of\s*$")  # "Status of" before "Visiting Forces Agreement"
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,15 @@ class Gantt:
 
 
 def short_label(durations: Durations) -> str:
-    """The title without its type ("Japan–Australia" for the Japan–Australia Reciprocal Access Agreement)."""
+    """The title without its type's name: "Japan–Australia" for the Japan–Australia Reciprocal Access Agreement,
+    "Japan–Australia (2017)" for the Japan–Australia Acquisition and Cross-Servicing Agreement (2017). A comparison
+    mixes types (a family), so a name with a qualifier before it goes with it: "Philippines–Australia" for the
+    Philippines–Australia Status of Visiting Forces Agreement. A title without its type's name stays whole."""
     agreement = durations.agreement
-    label = agreement.title.removesuffix(agreement.type.name).strip()
+    before, name, after = agreement.title.partition(agreement.type.name)
+    if not name:
+        return agreement.title
+    label = " ".join(part for part in (QUALIFIER.sub("", before).strip(), after.strip()) if part)
     return label or agreement.title
 
 

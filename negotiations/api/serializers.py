@@ -99,7 +99,7 @@ class AgreementTypeSerializer(serializers.HyperlinkedModelSerializer):
 
     class Meta:
         model = AgreementType
-        fields = ["url", "code", "name", "description", "created_at", "updated_at"]
+        fields = ["url", "code", "name", "description", "family", "created_at", "updated_at"]
 
 
 class ParticipationSerializer(StrictTypesMixin, serializers.ModelSerializer):

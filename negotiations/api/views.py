@@ -328,7 +328,7 @@ class CitationViewSet(
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[Citation]:
-        return Citation.objects.select_related("agreement").order_by("id")
+        return Citation.objects.select_related("agreement", "source").order_by("id")
 
     def perform_create(self, serializer: BaseSerializer[Citation]) -> None:
         actor = acting_user(self.request.user)

@@ -20,11 +20,12 @@ RESOURCES = {
     "citations": "citation-list",
     "changes": "change-list",
     "reports": "report-list",
+    "imports": "import-list",
     "tokens": "token-list",
     "watches": "watch-list",
     "webhooks": "webhook-list",
 }
-APPS_WITH_AN_API = ["parties", "negotiations", "analysis", "accounts", "notifications"]
+APPS_WITH_AN_API = ["parties", "negotiations", "analysis", "accounts", "notifications", "interchange"]
 
 app_name = "api"
 urlpatterns = [

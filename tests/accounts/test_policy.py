@@ -83,7 +83,9 @@ def _targets(official_fr: object) -> dict[str, object]:
         "event of France–Japan": fj.events.first(),
         "Source (new)": Source,
         "source cited by Japan–Australia only": Source.objects.get(url__endswith="page4e_001195.html"),
-        "source cited by France–Japan only": Source.objects.get(publisher="The Japan Times"),
+        "source cited by France–Japan only": Source.objects.get(
+            url__endswith="/2024/09/18/japan/politics/france-ambassador-japan-interview/"
+        ),
         "uncited source added by official_fr": Source.objects.create(title="t", publisher="p", created_by=official_fr),
         "State": State.objects.get(alpha3="JPN"),
         "Grouping": Grouping.objects.get(code="g7"),

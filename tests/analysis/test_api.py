@@ -21,20 +21,33 @@ def test_monthly_counts_follow_the_event_log(client: Client) -> None:
     assert document["interval"] == "month" and len(periods) == 18
     december = periods["2022-12"]
     assert december["on"] == "2022-12-31"
-    # Japan–UK agreed in principle, Japan–Australia signed, the Japan–US SOFA in force; the Philippines only proposed.
-    assert december["counts"]["agreed_in_principle"] == 1 and december["counts"]["signed"] == 1
-    assert december["counts"]["in_force"] == 1 and december["counts"]["proposed"] == 1
-    assert periods["2023-01"]["counts"]["signed"] == 2  # Japan–UK signed on 2023-01-11
-    assert periods["2024-04"]["counts"]["talks_agreed"] == 0
-    assert periods["2024-05"]["counts"]["talks_agreed"] == 1  # France–Japan, 2024-05-02
-    assert sum(periods["2024-05"]["counts"].values()) == 5
+    # Japan–UK agreed in principle; the Philippines only proposed; talks agreed on Japan–Canada's ISA and
+    # Japan–Singapore's DEA; seventeen signed (Japan–Australia's RAA among them) and fourteen in force (the
+    # Japan–US SOFA since 1960 among them).
+    assert december["counts"] == {
+        "proposed": 1,
+        "talks_agreed": 2,
+        "negotiating": 0,
+        "suspended": 0,
+        "agreed_in_principle": 1,
+        "signed": 17,
+        "in_force": 14,
+        "terminated": 0,
+        "abandoned": 0,
+    }
+    january = periods["2023-01"]["counts"]  # Japan–UK signed on 2023-01-11: from agreed in principle to signed
+    assert january["agreed_in_principle"] == 0 and january["signed"] == 18
+    assert periods["2024-04"]["counts"]["talks_agreed"] == 2
+    assert periods["2024-05"]["counts"]["talks_agreed"] == 3  # France–Japan, 2024-05-02
+    assert sum(periods["2024-04"]["counts"].values()) == 37 and sum(periods["2024-05"]["counts"].values()) == 38
 
 
 def test_yearly_counts_and_defaults(client: Client) -> None:
     document = client.get(f"{URL}?interval=year&to=2025-12-31").json()
     assert document["from"] == "1960-01-19"  # the first recorded event
     years = {p["period"]: p["counts"] for p in document["periods"]}
-    assert years["1960"]["in_force"] == 1 and years["2025"]["in_force"] == 4
+    # The Japan–US SOFA alone in 1960; twenty in force at the end of 2025 (Japan–Philippines' RAA since September).
+    assert years["1960"]["in_force"] == 1 and years["2025"]["in_force"] == 20
 
 
 @pytest.mark.parametrize(
@@ -92,31 +105,66 @@ def test_a_corrected_entry_no_longer_counts(administrator: object) -> None:
     assert _phase(document, "talks", "signed")["days"] == 471
 
 
-def test_france_japan_is_compared_with_japans_three_raas_and_gets_a_forecast_with_its_basis(client: Client) -> None:
+def test_france_japan_is_compared_with_the_visiting_forces_family_and_gets_a_forecast_with_its_basis(
+    client: Client,
+) -> None:
     document = client.get("/api/v1/agreements/france-japan-raa/comparables/").json()
+    # Japan's other RAAs and the Philippines' visiting-forces agreements (VFA), whatever their parties.
     assert [c["agreement"] for c in document["comparables"]] == [
         "japan-australia-raa",
+        "japan-canada-raa",
+        "japan-germany-raa",
         "japan-philippines-raa",
         "japan-uk-raa",
+        "philippines-australia-sovfa",
+        "philippines-canada-sovfa",
+        "philippines-france-sovfa",
+        "philippines-new-zealand-sovfa",
+        "philippines-us-vfa",
+        "philippines-us-vfa-2",
     ]
+    assert document["basis"] == {
+        "family": "visiting-forces",
+        "explanation": "Compared with every agreement whose type is of the same family (visiting-forces: RAA, "
+        "VFA), whatever its parties.",
+    }
     assert document["forecast"]["estimate"] is True and "estimate" in document["forecast"]["explanation"]
     signature = next(s for s in document["forecast"]["steps"] if s["step"] == "signed")
     assert signature["since"] == "talks" and signature["since_on"] == "2024-05-02"
-    assert sorted(b["days"] for b in signature["based_on"]) == [248, 470, 2746]
-    assert signature["enough_data"] is True and signature["median_days"] == 470
+    # Philippines–Canada's status of visiting forces agreement (290 days) beside Japan's three RAAs.
+    assert sorted((b["days"], b["agreement"]) for b in signature["based_on"]) == [
+        (248, "japan-philippines-raa"),
+        (290, "philippines-canada-sovfa"),
+        (470, "japan-uk-raa"),
+        (2746, "japan-australia-raa"),
+    ]
+    assert signature["enough_data"] is True and signature["median_days"] == 380
     assert (signature["earliest_on"], signature["expected_on"], signature["latest_on"]) == (
         "2025-01-05",
-        "2025-08-15",
+        "2025-05-17",
         "2031-11-08",
     )
 
 
 def test_below_two_comparables_the_forecast_says_not_enough_data(client: Client) -> None:
-    # Japan–Italy is the only ACSA: nothing to compare it with.
-    document = client.get("/api/v1/agreements/japan-italy-acsa/comparables/").json()
+    # The Pukpuk treaty is the only mutual defence treaty (a type without a family): nothing to compare it with.
+    document = client.get("/api/v1/agreements/australia-papua-new-guinea-pukpuk-treaty/comparables/").json()
     assert document["comparables"] == []
-    assert document["forecast"]["steps"] and all(not s["enough_data"] for s in document["forecast"]["steps"])
-    assert all(s["expected_on"] is None and s["median_days"] is None for s in document["forecast"]["steps"])
+    assert document["basis"] == {
+        "family": None,
+        "explanation": "Compared with the agreements of the same type (MDT) that share a party with it.",
+    }
+    steps = document["forecast"]["steps"]
+    assert [s["step"] for s in steps] == ["in_force"] and steps[0]["enough_data"] is False
+    assert steps[0]["expected_on"] is None and steps[0]["median_days"] is None
+
+    # Japan–Singapore's DEA has Japan's thirteen other DEAs, but only Japan–Malaysia's went from talks to signature.
+    document = client.get("/api/v1/agreements/japan-singapore-dea/comparables/").json()
+    assert len(document["comparables"]) == 13 and document["basis"]["family"] is None
+    steps = {s["step"]: s for s in document["forecast"]["steps"]}
+    assert list(steps) == ["agreed_in_principle", "signed", "in_force"]
+    assert all(not s["enough_data"] and s["expected_on"] is None and s["median_days"] is None for s in steps.values())
+    assert steps["signed"]["based_on"] == [{"agreement": "japan-malaysia-dea", "days": 1059}]
 
 
 def test_a_closed_agreement_has_comparables_but_nothing_to_forecast(client: Client) -> None:

@@ -1,5 +1,6 @@
 """Durations and comparables (analysis.durations): steps and phases from the counting events, approximate
-dates, the comparables of an agreement, and a fixed number of queries."""
+dates, the comparables of an agreement (by its type's family, or by its type and a shared party), and a fixed
+number of queries."""
 
 import datetime
 
@@ -85,18 +86,39 @@ def test_comparables_share_the_type_and_at_least_one_party() -> None:
     assert [a.title for a in comparables(sharing)] == ["B subject", "C same type, no shared party"]
 
 
-def test_comparing_costs_the_same_queries_however_many_comparables_have_no_history() -> None:
-    france_japan = Agreement.objects.get(slug="france-japan-raa")
+def test_a_type_with_a_family_is_compared_with_the_whole_family_whatever_the_parties() -> None:
+    japan, france = StateFactory(), StateFactory()
+    raa, vfa = AgreementTypeFactory(family="test-forces"), AgreementTypeFactory(family="test-forces")
+    subject = AgreementFactory(title="A subject", type=raa, parties=[japan, france])
+    same_type = AgreementFactory(title="B same type, no shared party", type=raa)
+    family = AgreementFactory(title="C other type of the family, no shared party", type=vfa)
+    no_parties = AgreementFactory(title="D of the family, no party recorded", type=vfa, parties=[])
+    AgreementFactory(
+        title="E shared party, another family", type=AgreementTypeFactory(family="test-other"), parties=[japan, france]
+    )
+    AgreementFactory(title="F shared party, a type without a family", parties=[japan, france])
+
+    assert list(comparables(subject)) == [same_type, family, no_parties]
+    # Each way: the other type of the family is compared with this one's agreements.
+    assert [a.title for a in comparables(family)] == [
+        "A subject",
+        "B same type, no shared party",
+        "D of the family, no party recorded",
+    ]
+
+
+@pytest.mark.parametrize("slug", ["france-japan-raa", "japan-italy-acsa"])  # by family; by type and party
+def test_comparing_costs_the_same_queries_however_many_comparables_have_no_history(slug: str) -> None:
+    agreement = Agreement.objects.select_related("type").get(slug=slug)  # as the page and the API select it
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            compare(france_japan, datetime.date(2026, 1, 1))
+            assert compare(agreement, datetime.date(2026, 1, 1)).basis
         return len(captured)
 
-    before = queries()
+    before, found = queries(), comparables(agreement).count()
     japan = State.objects.get(alpha3="JPN")
     for number in range(3):
-        AgreementFactory(
-            title=f"Empty RAA {number}", slug=f"empty-raa-{number}", type=france_japan.type, parties=[japan]
-        )
-    assert queries() == before
+        AgreementFactory(title=f"Empty {number}", slug=f"empty-{number}", type=agreement.type, parties=[japan])
+    assert comparables(agreement).count() == found + 3
+    assert queries() == before == 3

@@ -39,7 +39,9 @@ def test_the_trends_page_draws_the_counts_the_api_serves(client: Client) -> None
         assert [int(cell) for cell in row[1:-1]] == [counts[values[name]] for name in statuses]
         assert int(row[-1]) == sum(counts.values())
     january_2023 = rows[days.index("2023-01-31")]
-    assert january_2023[0] == "January 2023" and january_2023[statuses.index("signed") + 1] == "2"
+    # Japan–UK signed on 2023-01-11: eighteen signed at the end of the month, seventeen in the row before.
+    assert january_2023[0] == "January 2023" and january_2023[statuses.index("signed") + 1] == "18"
+    assert rows[days.index("2023-01-31") - 1][statuses.index("signed") + 1] == "17"
 
 
 def test_the_trends_page_refuses_a_bad_period_beside_the_field(client: Client) -> None:

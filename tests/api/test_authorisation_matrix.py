@@ -79,6 +79,8 @@ EXPECTED: dict[tuple[str, str], list[int]] = {
     # (the analyst filed these), resolved by the first two; an official of another state finds nothing (404).
     ("report-list", "GET"): [401, 200, 200, 200, 200, 200, 200, 401, 401],
     ("report-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    # A dry run of a record for Japan–Australia: the official of France may import, but not these rows (422).
+    ("import-list", "POST"): [401, 403, 200, 422, 200, 403, 200, 401, 401],
     ("report-detail", "GET"): [401, 200, 200, 404, 200, 200, 200, 401, 401],
     ("report-dismiss", "POST"): [401, 403, 200, 404, 200, 403, 200, 401, 401],
     ("report-resolve", "POST"): [401, 403, 200, 404, 200, 403, 200, 401, 401],
@@ -196,6 +198,7 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
         "agreement-confirm": f"/api/v1/agreements/{ja.slug}/confirm/",
         "stale-agreement-list": "/api/v1/stale-agreements/",
         "report-list": "/api/v1/reports/",
+        "import-list": "/api/v1/imports/",
         "report-detail": f"/api/v1/reports/{milestone_report.pk}/",
         "report-dismiss": f"/api/v1/reports/{milestone_report.pk}/dismiss/",
         "report-resolve": f"/api/v1/reports/{milestone_report.pk}/resolve/",
@@ -301,6 +304,18 @@ BODIES = _Bodies(
             "date_precision": "day",
             "no_source_reason": "The delegation's own notes (test).",
             "resolution": "The exact day was found (test).",
+        },
+        ("import-list", "POST"): {
+            "format": "raa-tracker-interchange",
+            "version": 1,
+            "milestones": [
+                {
+                    "agreement": "japan-australia-raa",
+                    "title": "Review of the agreement (test)",
+                    "due_on": "2027-01-01",
+                    "no_source_reason": "Planned; not announced yet.",
+                }
+            ],
         },
         ("agreement-confirm", "POST"): lambda: {
             "source": Source.objects.get(url__endswith="press1e_000453.html").pk,

@@ -63,8 +63,8 @@ def test_two_concurrent_transitions_valid_alone_one_wins(on_postgres: None) -> N
     url = "/api/v1/agreements/france-japan-raa/transition/"
     before = StatusEvent.objects.filter(agreement__slug="france-japan-raa").count()
     moves = [
-        {"status": "abandoned", "effective_on": "2024-06-01", "no_source_reason": "Said at a briefing (test)."},
-        {"status": "signed", "effective_on": "2024-06-01", "no_source_reason": "Said at a briefing (test)."},
+        {"status": "abandoned", "effective_on": "2025-06-01", "no_source_reason": "Said at a briefing (test)."},
+        {"status": "signed", "effective_on": "2025-06-01", "no_source_reason": "Said at a briefing (test)."},
     ]
     responses = _all_at_once(
         [

@@ -231,6 +231,7 @@ CASES = [
     Case("/api/v1/reports/", "/api/v1/reports/", OFFICIAL),
     Case("/api/v1/reports/{pk}/", "/api/v1/reports/{report_dismiss}/", OFFICIAL),
     Case("/reports/{pk}/correct/", "/reports/{report_form_correct}/correct/", OFFICIAL),
+    Case("/import/", "/import/", OFFICIAL),
     # Routes that answer only POST: the one request each, on a fresh session.
     Case(
         "/agreements/{slug}/report/",
@@ -346,6 +347,21 @@ CASES = [
         "POST",
         302,
         data={"version": "{milestone_version}"},
+    ),
+    Case(
+        "/api/v1/imports/",
+        "/api/v1/imports/",
+        OFFICIAL,
+        "POST",
+        200,
+        data={
+            "format": "raa-tracker-interchange",
+            "version": 1,
+            "milestones": [
+                {"agreement": "{slug}", "title": "Counted", "due_on": "2030-01-01", "no_source_reason": "x"}
+            ],
+        },
+        as_json=True,
     ),
     Case("/agreements/{slug}/watch/", "/agreements/{other_slug}/watch/", OFFICIAL, "POST", 302),
     Case("/watches/{pk}/remove/", "/watches/{watch}/remove/", OFFICIAL, "POST", 302),
@@ -648,12 +664,22 @@ def _send(client: Client, case: Case, ids: dict[str, object]) -> object:
     url = case.url.format(**ids)
     if case.method == "GET":
         return client.get(url)
-    data = {name: str(value).format(**ids) for name, value in case.data.items()}
     if case.as_json:
-        # An id filled into a JSON body is a number, as a client sends it.
-        body = {name: int(value) if value.isdigit() else value for name, value in data.items()}
-        return client.post(url, json.dumps(body), content_type="application/json")
+        return client.post(url, json.dumps(_filled(case.data, ids)), content_type="application/json")
+    data = {name: str(value).format(**ids) for name, value in case.data.items()}
     return client.post(url, data)
+
+
+def _filled(value: object, ids: dict[str, object]) -> object:
+    """A JSON body's templates filled in, nested ones too; an id filled in is a number, as a client sends it."""
+    if isinstance(value, dict):
+        return {name: _filled(item, ids) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_filled(item, ids) for item in value]
+    if isinstance(value, str):
+        text = value.format(**ids)
+        return int(text) if text.isdigit() else text
+    return value
 
 
 def captured_queries(case: Case, ids: dict[str, object], official: object, *, warm_up: bool) -> list[str]:

@@ -70,8 +70,11 @@ def test_the_dashboard_still_reads_empty_form_fields_as_any(api: Client) -> None
 
 @pytest.mark.parametrize("query", ["format=", "format=xml", "format=csv&format=json"])
 def test_format_names_one_known_format(api: Client, query: str) -> None:
-    for url in ("/api/v1/agreements/", "/api/v1/agreements/japan-australia-raa/"):
-        assert _errors(api.get(f"{url}?{query}")) == {"format": ["Choose one of: json, csv."]}
+    for url, formats in (
+        ("/api/v1/agreements/", "json, csv, xlsx, ods"),  # the list also as a workbook (interchange format)
+        ("/api/v1/agreements/japan-australia-raa/", "json, csv"),
+    ):
+        assert _errors(api.get(f"{url}?{query}")) == {"format": [f"Choose one of: {formats}."]}
     assert api.get("/api/v1/agreements/?format=csv")["Content-Type"].startswith("text/csv")
 
 

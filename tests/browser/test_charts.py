@@ -13,7 +13,15 @@ CHARTS = {
         "Phases of the France–Japan Reciprocal Access Agreement and of comparable agreements",
         "Phasen: France–Japan Reciprocal Access Agreement und vergleichbare Abkommen",
         "gantt-data",
-        ["France–Japan", "Japan–Australia", "Japan–Philippines", "Japan–United Kingdom"],
+        # Japan's RAAs, then the visiting-forces agreements of the same family (analysis.durations.comparables)
+        [
+            "France–Japan",
+            "Japan–Australia",
+            "Japan–Canada",
+            "Japan–Germany",
+            "Japan–Philippines",
+            "Japan–United Kingdom",
+        ],
     ),
     "/trends/?from=2020-01-01&to=2024-12-31": (
         "Agreements in each status at the end of each month",
@@ -25,7 +33,7 @@ CHARTS = {
         "Japan and the states it has agreements with",
         "Japan und die Staaten, mit denen Abkommen bestehen",
         "network-data",
-        ["Australia", "France", "Italy", "Philippines", "United Kingdom", "United States"],
+        ["Australia", "Canada", "France", "Germany", "India", "Indonesia", "Italy", "Malaysia"],
     ),
 }
 

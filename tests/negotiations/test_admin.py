@@ -33,11 +33,13 @@ def _post(client: Client, agreement: Agreement, **fields: str) -> object:
 
 def test_admin_records_an_allowed_status_change(client: Client, administrator: object) -> None:
     client.force_login(administrator)
-    agreement = Agreement.objects.get(slug="france-japan-raa")
-    response = _post(client, agreement, status="negotiating", note="First round announced.")
+    agreement = Agreement.objects.get(slug="france-japan-raa")  # negotiating since September 2024
+    response = _post(
+        client, agreement, status="agreed_in_principle", effective_on="2025-03-01", note="Agreement announced."
+    )
     assert response.status_code == 302
     agreement.refresh_from_db()
-    assert agreement.status == "negotiating" and str(agreement.status_since) == "2024-09-01"
+    assert agreement.status == "agreed_in_principle" and str(agreement.status_since) == "2025-03-01"
     assert agreement.events.order_by("-id").first().recorded_by == administrator
 
 
@@ -112,6 +114,7 @@ def _round_data(negotiation_round: NegotiationRound, **fields: object) -> dict[s
         "agreement": negotiation_round.agreement_id,
         "number": negotiation_round.number,
         "starts_on": negotiation_round.starts_on.isoformat(),
+        "starts_precision": negotiation_round.starts_precision,
         "ends_on": negotiation_round.ends_on.isoformat() if negotiation_round.ends_on else "",
         "place": negotiation_round.place,
         "host": negotiation_round.host_id or "",

@@ -14,16 +14,18 @@ from tests.factories import AgreementFactory, MilestoneFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_japans_four_raas_with_statuses_and_dates(client: Client) -> None:
+def test_japans_six_raas_with_statuses_and_dates(client: Client) -> None:
     response = client.get("/api/v1/agreements/?party=JPN&type=RAA")
     assert response.status_code == 200
     rows = {row["slug"]: row for row in response.json()["results"]}
-    assert response.json()["count"] == 4
+    assert response.json()["count"] == 6
     assert {slug: (row["status"], row["status_since"]) for slug, row in rows.items()} == {
         "japan-australia-raa": ("in_force", "2023-08-13"),
         "japan-uk-raa": ("in_force", "2023-10-15"),
         "japan-philippines-raa": ("in_force", "2025-09-11"),
-        "france-japan-raa": ("talks_agreed", "2024-05-02"),
+        "france-japan-raa": ("negotiating", "2024-09-01"),  # known to the month: September 2024
+        "japan-canada-raa": ("proposed", "2026-03-06"),
+        "japan-germany-raa": ("proposed", "2026-03-22"),
     }
     philippines = {p["state"]: p for p in rows["japan-philippines-raa"]["participations"]}
     assert philippines["PHL"]["approval_body"] == "Senate" and philippines["JPN"]["signed_on"] == "2024-07-08"
@@ -34,15 +36,55 @@ def test_japans_four_raas_with_statuses_and_dates(client: Client) -> None:
 @pytest.mark.parametrize(
     ("query", "slugs"),
     [
-        ("party=JPN&party=FRA", {"france-japan-raa"}),
-        ("party=jpn&party=gbr", {"japan-uk-raa"}),
+        ("party=JPN&party=FRA", {"france-japan-raa", "japan-france-acsa", "japan-france-dea", "japan-france-isa"}),
+        ("party=jpn&party=gbr", {"japan-uk-raa", "japan-uk-acsa", "japan-uk-dea", "japan-uk-isa"}),
         ("status=in_force&status=signed&type=SOFA", {"japan-us-sofa"}),
         ("grouping=quad&type=RAA&status=in_force", {"japan-australia-raa", "japan-uk-raa", "japan-philippines-raa"}),
-        ("grouping=EU", {"france-japan-raa", "japan-italy-acsa"}),
-        ("signed_after=2023-01-01&signed_before=2024-12-31", {"japan-uk-raa", "japan-philippines-raa"}),
-        ("in_force_before=2000-01-01", {"japan-us-sofa"}),
+        (
+            "grouping=EU",
+            {
+                "france-japan-raa",
+                "japan-france-acsa",
+                "japan-france-dea",
+                "japan-france-isa",
+                "japan-germany-acsa",
+                "japan-germany-dea",
+                "japan-germany-isa",
+                "japan-germany-raa",
+                "japan-italy-acsa",
+                "japan-italy-dea",
+                "japan-italy-isa",
+                "philippines-france-sovfa",
+            },
+        ),
+        (
+            "signed_after=2023-01-01&signed_before=2024-12-31",
+            {
+                "japan-uk-raa",
+                "japan-philippines-raa",
+                "japan-italy-acsa",
+                "japan-germany-acsa",
+                "japan-uae-dea",
+                "australia-indonesia-dca",
+            },
+        ),
+        ("in_force_before=2000-01-01", {"japan-us-sofa", "philippines-us-vfa", "philippines-us-vfa-2"}),
         ("q=Kishida%E2%80%93Macron", {"france-japan-raa"}),
-        ("q=philippines", {"japan-philippines-raa"}),
+        (
+            "q=philippines",
+            {
+                "japan-philippines-raa",
+                "japan-philippines-acsa",
+                "japan-philippines-dea",
+                "japan-philippines-isa",
+                "philippines-australia-sovfa",
+                "philippines-canada-sovfa",
+                "philippines-france-sovfa",
+                "philippines-new-zealand-sovfa",
+                "philippines-us-vfa",
+                "philippines-us-vfa-2",
+            },
+        ),
     ],
 )
 def test_agreement_filters(client: Client, query: str, slugs: set[str]) -> None:
@@ -112,7 +154,21 @@ def test_milestone_and_event_filters(client: Client) -> None:
     events = client.get("/api/v1/events/?agreement=japan-uk-raa&status=signed").json()["results"]
     assert [(e["status"], e["effective_on"], e["place"]) for e in events] == [("signed", "2023-01-11", "London")]
     history = client.get("/api/v1/events/?party=PHL&effective_after=2024-01-01").json()["results"]
-    assert [e["status"] for e in history] == ["in_force", "signed"]
+    assert {(e["agreement"], e["status"], e["effective_on"]) for e in history} == {
+        ("japan-philippines-raa", "signed", "2024-07-08"),
+        ("japan-philippines-raa", "in_force", "2025-09-11"),
+        ("japan-philippines-acsa", "talks_agreed", "2025-04-29"),
+        ("japan-philippines-acsa", "negotiating", "2025-05-28"),
+        ("japan-philippines-acsa", "signed", "2026-01-15"),
+        ("japan-philippines-isa", "proposed", "2025-02-24"),
+        ("philippines-canada-sovfa", "negotiating", "2025-01-16"),
+        ("philippines-canada-sovfa", "agreed_in_principle", "2025-03-08"),
+        ("philippines-canada-sovfa", "signed", "2025-11-02"),
+        ("philippines-france-sovfa", "talks_agreed", "2024-07-01"),
+        ("philippines-france-sovfa", "negotiating", "2025-06-01"),
+        ("philippines-new-zealand-sovfa", "signed", "2025-04-30"),
+    }
+    assert len(history) == 12
     assert_problem(client.get("/api/v1/events/?agreement=no-such-agreement"), 400, "agreement")
 
 
@@ -127,26 +183,26 @@ def test_event_history_uses_cursor_pagination(client: Client) -> None:
 
 def test_transition_records_the_event_with_a_new_source(official_jp: object) -> None:
     client = session_client(official_jp)
-    body = {
-        "status": "negotiating",
-        "effective_on": "2024-06-01",
-        "note": "First round.",
+    body = {  # France–Japan is negotiating since September 2024
+        "status": "agreed_in_principle",
+        "effective_on": "2025-01-15",
+        "note": "Agreement in principle.",
         "source": {"title": "Report", "publisher": "Agency", "url": "https://example.org/r1", "language": "en"},
     }
     response = send_json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body)
     assert response.status_code == 201, response.content
     event = response.json()
     assert (event["status"], event["effective_on"], event["recorded_by"]) == (
-        "negotiating",
-        "2024-06-01",
+        "agreed_in_principle",
+        "2025-01-15",
         "official-jp",
     )
     assert event["source"]["url"] == "https://example.org/r1"
     # The same publication cited again is reused, not duplicated.
-    body |= {"status": "agreed_in_principle", "effective_on": "2024-07-01"}
+    body |= {"status": "signed", "effective_on": "2025-02-01"}
     assert send_json(client, "POST", "/api/v1/agreements/france-japan-raa/transition/", body).status_code == 201
     assert Source.objects.filter(url="https://example.org/r1").count() == 1
-    assert Agreement.objects.get(slug="france-japan-raa").status == "agreed_in_principle"
+    assert Agreement.objects.get(slug="france-japan-raa").status == "signed"
 
 
 def test_refused_transition_is_409_naming_current_and_allowed(official_jp: object) -> None:
@@ -167,9 +223,10 @@ def test_refused_transition_is_409_naming_current_and_allowed(official_jp: objec
 
 def test_transition_by_source_id_and_bad_source(official_fr: object) -> None:
     client = session_client(official_fr)
-    source = Source.objects.get(publisher="The Japan Times")
-    url = "/api/v1/agreements/france-japan-raa/transition/"
-    ok = send_json(client, "POST", url, {"status": "negotiating", "effective_on": "2024-09-18", "source": source.pk})
+    source = Source.objects.get(url__endswith="/2024/09/18/japan/politics/france-ambassador-japan-interview/")
+    url = "/api/v1/agreements/france-japan-raa/transition/"  # negotiating since September 2024
+    body = {"status": "agreed_in_principle", "effective_on": "2024-12-01", "source": source.pk}
+    ok = send_json(client, "POST", url, body)
     assert ok.status_code == 201 and ok.json()["source"]["id"] == source.pk
     assert_problem(
         send_json(client, "POST", url, {"status": "signed", "effective_on": "2025-01-01", "source": 999999}),
@@ -206,7 +263,7 @@ def test_etag_and_if_match(official_jp: object) -> None:
         client,
         "POST",
         url + "transition/",
-        {"status": "negotiating", "effective_on": "2024-06-01"},
+        {"status": "agreed_in_principle", "effective_on": "2025-01-15"},
         **{"If-Match": etag},
     )
     assert_problem(stale_transition, 412)
@@ -214,7 +271,7 @@ def test_etag_and_if_match(official_jp: object) -> None:
         client,
         "POST",
         url + "transition/",
-        {"status": "negotiating", "effective_on": "2024-06-01", "no_source_reason": "A briefing."},
+        {"status": "agreed_in_principle", "effective_on": "2025-01-15", "no_source_reason": "A briefing."},
         **{"If-Match": changed["ETag"]},
     )
     assert fresh.status_code == 201
@@ -290,7 +347,7 @@ def test_bad_round_is_refused(administrator: object, body: dict, field: str | No
 
 
 def test_deleting_a_cited_source_is_a_conflict(administrator: object) -> None:
-    source = Source.objects.get(publisher="The Japan Times")
+    source = Source.objects.get(url__endswith="/2024/09/18/japan/politics/france-ambassador-japan-interview/")
     response = send_json(session_client(administrator), "DELETE", f"/api/v1/sources/{source.pk}/")
     assert "Aim to conclude" in assert_problem(response, 409)["detail"]
     assert Source.objects.filter(pk=source.pk).exists()
@@ -302,7 +359,7 @@ def test_csv_export_streams_the_filtered_list(client: Client) -> None:
     assert response.streaming
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("url,slug,title,type")
-    assert len(lines) == 5
+    assert len(lines) == 7  # the header and Japan's six RAAs
     assert any("japan-uk-raa" in line and "in_force" in line and "JPN; GBR" in line for line in lines)
     assert "?format=csv" not in "".join(lines)
 
@@ -315,7 +372,26 @@ def test_as_of_a_date_the_list_shows_the_statuses_then_and_leaves_out_what_did_n
     assert "france-japan-raa" not in statuses
 
     signed_then = client.get("/api/v1/agreements/?as_of=2023-01-01&status=signed").json()["results"]
-    assert [row["slug"] for row in signed_then] == ["japan-australia-raa"]
+    # Japan–Australia (in force since August 2023) was signed then; Japan–UK (signed 11 January 2023) was not yet.
+    assert [row["slug"] for row in signed_then] == [
+        "japan-australia-acsa-2017",
+        "japan-australia-dea",
+        "japan-australia-raa",
+        "japan-canada-acsa",
+        "japan-germany-dea",
+        "japan-germany-isa",
+        "japan-india-acsa",
+        "japan-india-dea",
+        "japan-indonesia-dea",
+        "japan-italy-dea",
+        "japan-malaysia-dea",
+        "japan-philippines-dea",
+        "japan-thailand-dea",
+        "japan-uk-acsa",
+        "japan-uk-dea",
+        "japan-us-acsa-2016",
+        "japan-vietnam-dea",
+    ]
     response = client.get("/api/v1/agreements/?as_of=2023-01-01&type=RAA&format=csv")
     csv = b"".join(response.streaming_content).decode()
     assert "agreed_in_principle" in csv and "france-japan-raa" not in csv

@@ -4,6 +4,7 @@ the dashboard's forms, the API (session and token), the admin, a management comm
 
 import datetime
 import json
+import math
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -102,25 +103,26 @@ def test_a_milestone_completed_names_the_fields_and_its_source(france_japan: Agr
 def test_a_status_change_and_a_correction_leave_one_row_each(france_japan: Agreement, administrator: object) -> None:
     source = SourceFactory()
     start = _last_id()
-    event = transition(
-        france_japan, Status.NEGOTIATING, on=datetime.date(2024, 9, 1), actor=administrator, source=source
+    event = transition(  # France–Japan is negotiating since September 2024
+        france_japan, Status.AGREED_IN_PRINCIPLE, on=datetime.date(2025, 1, 15), actor=administrator, source=source
     )
     rows = _new_changes(start)
     assert [(r.action, r.object_type) for r in rows] == [("create", "event")]
-    assert rows[0].after["status"] == "negotiating" and rows[0].source_id == source.pk
+    assert rows[0].after["status"] == "agreed_in_principle" and rows[0].source_id == source.pk
 
     start = _last_id()
     services.agreement_transition(
         actor=administrator,
         no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
-        status=Status.NEGOTIATING,
-        effective_on=datetime.date(2024, 9, 10),
+        status=Status.AGREED_IN_PRINCIPLE,
+        effective_on=datetime.date(2025, 1, 20),
         corrects=event,
-        correction_reason="The talks opened on the tenth.",
+        correction_reason="The agreement was announced on the twentieth.",
     )
     correction = _one(start)
-    assert correction.after["corrects"] == event.pk and correction.message == "The talks opened on the tenth."
+    assert correction.after["corrects"] == event.pk
+    assert correction.message == "The agreement was announced on the twentieth."
 
 
 def test_an_agreement_and_its_parties_are_logged_as_they_change(administrator: object) -> None:
@@ -283,6 +285,7 @@ def test_the_admin_logs_its_channel(client: Client, administrator: object, japan
         "agreement": japan_australia.pk,
         "number": negotiation_round.number,
         "starts_on": "2020-01-01",
+        "starts_precision": "day",
         "ends_on": "",
         "place": "Canberra",
         "host": "",
@@ -304,8 +307,8 @@ def test_the_seed_command_logs_what_it_restores_as_the_system(japan_australia: A
     call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the command's progress is not tested here
     row = _one(start)
     assert (row.action, row.object_type, row.object_repr) == ("create", "milestone", title)
-    assert (row.channel, row.system, row.user_name) == ("command", "seed", "")
-    assert row.actor_label == "system (seed)"
+    assert (row.channel, row.system, row.user_name) == ("import", "seed", "")  # the seed is an import
+    assert row.actor_label == "system (seed)" and row.message.startswith("import of record.yaml (sha256 ")
 
 
 def test_the_worker_logs_the_task_that_wrote(administrator: object) -> None:
@@ -382,6 +385,7 @@ def test_the_api_filters_changes_and_refuses_bad_parameters(france_japan: Agreem
 
 
 def test_ten_thousand_changes_page_through_with_a_stable_cursor(france_japan: Agreement) -> None:
+    seeded = Change.objects.filter(agreement=france_japan, channel=provenance.Channel.IMPORT).count()  # the seed's
     Change.objects.bulk_create(
         Change(
             action=ChangeAction.CHANGE,
@@ -419,7 +423,9 @@ def test_ten_thousand_changes_page_through_with_a_stable_cursor(france_japan: Ag
             )
         url = body["next"]
         pages += 1
-    assert pages == 50 and len(seen) == 10_000 == len(set(seen)) and seen == sorted(seen, reverse=True)
+    total = 10_000 + seeded
+    assert pages == math.ceil(total / 200)
+    assert len(seen) == total == len(set(seen)) and seen == sorted(seen, reverse=True)
 
     small = Client()
     with CaptureQueriesContext(connection) as few:
@@ -461,10 +467,10 @@ API_WRITES = [
     ("PATCH", "/api/v1/agreements/japan-australia-raa/", {"summary": "Changed (test)."}, [("agreement", "change")]),
     ("PATCH", "/api/v1/agreements/japan-australia-raa/", {"participations": [{"state": "JPN"},
      {"state": "AUS", "note": "Ratified (test)."}]}, [("participation", "change")]),
-    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "negotiating",
-     "effective_on": "2024-09-01", "no_source_reason": "A briefing (test)."}, [("event", "create")]),
-    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "negotiating",
-     "effective_on": "2024-09-01", "source": {"title": "Report (test)", "publisher": "Agency (test)"}},
+    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "agreed_in_principle",
+     "effective_on": "2025-01-15", "no_source_reason": "A briefing (test)."}, [("event", "create")]),
+    ("POST", "/api/v1/agreements/france-japan-raa/transition/", {"status": "agreed_in_principle",
+     "effective_on": "2025-01-15", "source": {"title": "Report (test)", "publisher": "Agency (test)"}},
      [("source", "create"), ("event", "create")]),
     ("POST", "/api/v1/rounds/", {"agreement": "france-japan-raa", "number": 2, "starts_on": "2024-10-02",
      "no_source_reason": "Notes (test)."}, [("round", "create")]),

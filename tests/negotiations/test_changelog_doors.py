@@ -43,8 +43,9 @@ def test_the_dashboards_forms_each_leave_their_rows(
     client.force_login(official_fr)
     slug = france_japan.slug
 
-    status_url = f"/agreements/{slug}/status/"
-    data = {"version": _page_version(client, status_url), "status": "negotiating", "effective_on": "2024-09-01"}
+    status_url = f"/agreements/{slug}/status/"  # France–Japan is negotiating since September 2024
+    version = _page_version(client, status_url)
+    data = {"version": version, "status": "agreed_in_principle", "effective_on": "2025-01-15"}
     rows = _rows_of(client, "POST", status_url, data | {"date_precision": "day"} | NO_SOURCE)
     assert [(r.object_type, r.action, r.after["no_source_reason"]) for r in rows] == [
         ("event", "create", "Told at a briefing (test).")
@@ -157,6 +158,7 @@ def test_the_admin_writes_rounds_milestones_and_sources_with_one_row_each(
         "kind": milestone.kind,
         "title": "Review of the text (test)",
         "due_on": milestone.due_on.isoformat(),
+        "due_precision": milestone.due_precision,
         "status": milestone.status,
         "completed_on": "",
         "responsible_party": "",
@@ -176,6 +178,7 @@ def test_the_admin_writes_rounds_milestones_and_sources_with_one_row_each(
         "publisher": source.publisher,
         "url": source.url,
         "published_on": "",
+        "published_precision": source.published_precision,
         "language": "en",
     }
     rows = _rows_of(client, "POST", reverse("admin:negotiations_source_change", args=[source.pk]), data)
@@ -191,8 +194,8 @@ def test_the_admin_records_a_status_change_with_one_row(
     _admin(client, administrator)
     data = {
         "agreement": france_japan.pk,
-        "status": "negotiating",
-        "effective_on": "2024-09-01",
+        "status": "agreed_in_principle",  # France–Japan is negotiating since September 2024
+        "effective_on": "2025-01-15",
         "date_precision": "day",
         "place": "",
         "source": france_japan.events.first().source_id,

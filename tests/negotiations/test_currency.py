@@ -26,14 +26,20 @@ def _stale_slugs() -> list[str]:
     return [a.slug for a in selectors.stale_agreements(datetime.date.today())]
 
 
+def _stale_section(client: Client) -> str:
+    overview = client.get("/").content.decode()
+    return overview[overview.index('id="stale-list"') :].split("</section>")[0]
+
+
 def test_france_japan_is_stale_until_an_official_checks_it(
     client: Client, official_fr: object, france_japan: Agreement
 ) -> None:
-    assert "france-japan-raa" in _stale_slugs()
-    assert "japan-australia-raa" not in _stale_slugs()  # in force: nothing is expected of it
-    overview = client.get("/").content.decode()
-    stale_section = overview[overview.index('id="stale-list"') :]
-    assert "France–Japan Reciprocal Access Agreement" in stale_section.split("</section>")[0]
+    stale = _stale_slugs()
+    assert "france-japan-raa" in stale
+    assert "japan-australia-raa" not in stale  # in force: nothing is expected of it
+    # The overview shows the longest-unchecked few and links to all of them, France–Japan among them.
+    assert f"All {len(stale)} agreements not checked for a while" in _stale_section(client)
+    assert "France–Japan Reciprocal Access Agreement" in client.get("/agreements/?stale=true").content.decode()
     page = client.get(france_japan.get_absolute_url()).content.decode()
     assert "never confirmed" in page and "not checked for a while" in page
 
@@ -42,6 +48,8 @@ def test_france_japan_is_stale_until_an_official_checks_it(
     france_japan.refresh_from_db()
     assert france_japan.checked_on == datetime.date.today() and france_japan.checked_by == official_fr
     assert "france-japan-raa" not in _stale_slugs()
+    assert f"All {len(stale) - 1} agreements not checked for a while" in _stale_section(client)
+    assert "France–Japan Reciprocal Access Agreement" not in client.get("/agreements/?stale=true").content.decode()
     row = Change.objects.filter(agreement=france_japan).latest("id")
     assert row.after == {"checked_on": datetime.date.today().isoformat(), "checked_source": source.pk}
     assert (row.source_id, row.message) == (source.pk, "Talks go on.")

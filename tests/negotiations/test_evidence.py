@@ -31,14 +31,16 @@ def test_a_status_change_without_source_or_reason_is_refused_beside_the_field(
     url = f"/agreements/{france_japan.slug}/status/"
     page = client.get(url).content.decode()
     version = page.split('name="version" value="')[1].split('"')[0]
-    data = {"version": version, "status": "negotiating", "effective_on": "2024-09-01", "date_precision": "day"}
+    events = france_japan.events.count()
+    # France–Japan is negotiating since September 2024.
+    data = {"version": version, "status": "agreed_in_principle", "effective_on": "2025-01-15", "date_precision": "day"}
     refused = client.post(url, data)
     assert refused.status_code == 200
     body = refused.content.decode()
     assert 'id="id_source_error"' in body and NO_SOURCE in body
     chosen_without_reason = client.post(url, data | {"no_public_source": "on"})
     assert 'id="id_no_source_reason_error"' in chosen_without_reason.content.decode()
-    assert france_japan.events.count() == 1
+    assert france_japan.events.count() == events
 
     accepted = client.post(url, data | {"no_public_source": "on", "no_source_reason": "Said by the ambassador."})
     assert accepted.status_code == 302
@@ -53,12 +55,14 @@ def test_the_api_refuses_a_status_change_without_evidence_naming_the_field(
 ) -> None:
     client = token_client(official_fr, TokenScope.WRITE)
     url = f"/api/v1/agreements/{france_japan.slug}/transition/"
-    refused = send_json(client, "POST", url, {"status": "negotiating", "effective_on": "2024-09-01"})
+    events = france_japan.events.count()
+    move = {"status": "agreed_in_principle", "effective_on": "2025-01-15"}  # negotiating since September 2024
+    refused = send_json(client, "POST", url, move)
     problem = assert_problem(refused, 400, "source")
     assert problem["errors"]["source"][0].startswith(NO_SOURCE)
-    assert france_japan.events.count() == 1 and not Change.objects.filter(object_type="event", user=official_fr)
+    assert france_japan.events.count() == events and not Change.objects.filter(object_type="event", user=official_fr)
 
-    body = {"status": "negotiating", "effective_on": "2024-09-01", "no_source_reason": "Told at a briefing."}
+    body = move | {"no_source_reason": "Told at a briefing."}
     accepted = send_json(client, "POST", url, body)
     assert accepted.status_code == 201 and accepted.json()["no_source_reason"] == "Told at a briefing."
 
@@ -170,13 +174,14 @@ def test_a_source_is_cited_once_per_fact(official_jp: object, japan_australia: A
 def test_an_official_of_another_state_may_not_cite_for_this_agreement(
     official_fr: object, japan_australia: Agreement
 ) -> None:
+    cited = Citation.objects.filter(agreement=japan_australia).count()  # the seed's
     with pytest.raises(PermissionDenied):
         services.citation_add(actor=official_fr, fact=_signed(japan_australia), source=SourceFactory())
     client = token_client(official_fr, TokenScope.WRITE)
     refused = send_json(
         client, "POST", "/api/v1/citations/", {"event": _signed(japan_australia).pk, "source": SourceFactory().pk}
     )
-    assert refused.status_code == 403 and not Citation.objects.filter(agreement=japan_australia).exists()
+    assert refused.status_code == 403 and Citation.objects.filter(agreement=japan_australia).count() == cited
 
 
 def test_the_api_adds_lists_and_withdraws_citations(official_jp: object, japan_australia: Agreement) -> None:
@@ -208,7 +213,12 @@ def test_the_api_adds_lists_and_withdraws_citations(official_jp: object, japan_a
 def test_the_seed_cites_both_publications_where_domain_md_names_two(france_japan: Agreement) -> None:
     talks = france_japan.events.get(status=Status.TALKS_AGREED)
     assert talks.source.publisher == "Prime Minister's Office of Japan"
-    assert [(c.source.language, c.role) for c in talks.citations.all()] == [("de", "states")]
+    # DOMAIN.md's two (the Kantei's page and the German news report), then RECORD.md's two Japanese pages.
+    assert [(c.source.publisher, c.source.language, c.role) for c in talks.citations.all()] == [
+        ("German-language news report (publisher not recorded)", "de", "states"),
+        ("Ministry of Foreign Affairs of Japan", "ja", "states"),
+        ("Embassy of Japan in France", "ja", "states"),
+    ]
     in_force = Agreement.objects.get(slug="japan-philippines-raa").events.get(status=Status.IN_FORCE)
     assert {in_force.source.publisher, *(c.source.publisher for c in in_force.citations.all())} == {
         "Manila Bulletin",

@@ -24,27 +24,27 @@ def _signed_in(client: Client, user: object) -> Client:
 
 def test_official_records_a_status_change_with_a_new_source(client: Client, official_jp: object) -> None:
     _signed_in(client, official_jp)
-    url = "/agreements/france-japan-raa/status/"
+    url = "/agreements/france-japan-raa/status/"  # negotiating since September 2024
     response = client.post(
         url,
         {
             "version": _version(client, url),
-            "status": "negotiating",
-            "effective_on": "2024-07-15",
+            "status": "agreed_in_principle",
+            "effective_on": "2025-01-15",
             "date_precision": "day",
             "place": "Tokyo",
-            "note": "First round opened.",
-            "new_source_title": "Report on the first round",
+            "note": "Agreement in principle reached.",
+            "new_source_title": "Report on the agreement in principle",
             "new_source_publisher": "Kyodo",
-            "new_source_url": "https://example.org/round-1",
+            "new_source_url": "https://example.org/agreed-in-principle",
             "new_source_language": "en",
         },
     )
     assert response.status_code == 302 and response.url == "/agreements/france-japan-raa/#history"
     event = StatusEvent.objects.filter(agreement__slug="france-japan-raa").latest("id")
-    assert (event.status, event.recorded_by, event.source.publisher) == ("negotiating", official_jp, "Kyodo")
+    assert (event.status, event.recorded_by, event.source.publisher) == ("agreed_in_principle", official_jp, "Kyodo")
     page = client.get("/agreements/france-japan-raa/").content.decode()
-    assert "The status change was recorded." in page and "Report on the first round" in page
+    assert "The status change was recorded." in page and "Report on the agreement in principle" in page
     assert "official-jp" in page
 
 
@@ -98,8 +98,8 @@ def test_stale_form_is_refused_with_a_message(client: Client, official_jp: objec
             url,
             {
                 "version": fresh,
-                "status": "negotiating",
-                "effective_on": "2024-06-01",
+                "status": "agreed_in_principle",  # France–Japan is negotiating since September 2024
+                "effective_on": "2025-01-15",
                 "date_precision": "day",
                 "no_public_source": "on",
                 "no_source_reason": "Told at a briefing (test).",
@@ -108,11 +108,11 @@ def test_stale_form_is_refused_with_a_message(client: Client, official_jp: objec
         == 302
     )
     response = client.post(
-        url, {"version": stale, "status": "abandoned", "effective_on": "2024-06-02", "date_precision": "day"}
+        url, {"version": stale, "status": "abandoned", "effective_on": "2025-01-16", "date_precision": "day"}
     )
     assert response.status_code == 200
     assert "Someone else changed this record after you opened the form" in response.content.decode()
-    assert Agreement.objects.get(slug="france-japan-raa").status == "negotiating"
+    assert Agreement.objects.get(slug="france-japan-raa").status == "agreed_in_principle"
 
 
 def test_official_of_france_sees_no_edit_action_on_japan_australia(client: Client, official_fr: object) -> None:
@@ -205,7 +205,7 @@ def test_official_adds_and_edits_a_round(client: Client, official_jp: object) ->
 
 def test_official_marks_a_milestone_done(client: Client, official_fr: object) -> None:
     _signed_in(client, official_fr)
-    milestone = Milestone.objects.get(agreement__slug="france-japan-raa")
+    milestone = Milestone.objects.get(agreement__slug="france-japan-raa", status="planned")  # the year-end target
     url = f"/agreements/france-japan-raa/milestones/{milestone.pk}/done/"
     assert client.post(url, {"version": "stale"}).status_code == 302
     assert Milestone.objects.get(pk=milestone.pk).status == "planned"

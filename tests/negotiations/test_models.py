@@ -65,7 +65,7 @@ def test_database_refuses_unknown_status(france_japan: Agreement) -> None:
 
 
 def test_database_refuses_correction_without_reason(france_japan: Agreement) -> None:
-    event = france_japan.events.get()
+    event = france_japan.events.get(status="talks_agreed")
     _refused(
         lambda: StatusEvent.objects.bulk_create(
             [StatusEvent(agreement=france_japan, status="negotiating", effective_on="2024-06-01", corrects=event)]

@@ -22,20 +22,20 @@ pytestmark = pytest.mark.django_db
 
 
 def test_official_records_status_change_on_own_agreement(official_fr: object, france_japan: Agreement) -> None:
-    event = agreement_transition(
+    event = agreement_transition(  # France–Japan is negotiating since September 2024
         actor=official_fr,
         no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
-        status=Status.NEGOTIATING,
-        effective_on=datetime.date(2024, 6, 1),
+        status=Status.AGREED_IN_PRINCIPLE,
+        effective_on=datetime.date(2025, 1, 15),
     )
     france_japan.refresh_from_db()
-    assert france_japan.status == Status.NEGOTIATING
+    assert france_japan.status == Status.AGREED_IN_PRINCIPLE
     assert event.recorded_by == official_fr and event.recorded_at is not None
 
 
 def test_official_cannot_change_foreign_agreement(official_fr: object, japan_australia: Agreement) -> None:
-    count = japan_australia.events.count()
+    count, summary = japan_australia.events.count(), japan_australia.summary
     with pytest.raises(PermissionDenied, match="FRA, which is not a party"):
         agreement_transition(
             actor=official_fr,
@@ -56,7 +56,7 @@ def test_official_cannot_change_foreign_agreement(official_fr: object, japan_aus
         agreement_update(actor=official_fr, agreement=japan_australia, summary="changed")
     japan_australia.refresh_from_db()
     assert japan_australia.events.count() == count and japan_australia.status == Status.IN_FORCE
-    assert japan_australia.summary == "Japan's first Reciprocal Access Agreement."
+    assert japan_australia.summary == summary != "changed"
 
 
 def test_analyst_cannot_record_anything(analyst: object, france_japan: Agreement) -> None:
@@ -65,8 +65,8 @@ def test_analyst_cannot_record_anything(analyst: object, france_japan: Agreement
             actor=analyst,
             no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
-            status=Status.NEGOTIATING,
-            effective_on=datetime.date(2024, 6, 1),
+            status=Status.AGREED_IN_PRINCIPLE,  # a move the lifecycle allows: negotiating since September 2024
+            effective_on=datetime.date(2025, 1, 15),
         )
 
 
@@ -109,20 +109,20 @@ def test_status_cannot_be_set_by_update(administrator: object, france_japan: Agr
 def test_correction_by_administrator_keeps_the_wrong_entry_visible(
     administrator: object, official_jp: object, france_japan: Agreement
 ) -> None:
-    wrong = agreement_transition(
+    wrong = agreement_transition(  # France–Japan is negotiating since September 2024
         actor=official_jp,
         no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status=Status.SIGNED,
-        effective_on=datetime.date(2024, 9, 1),
+        effective_on=datetime.date(2025, 1, 15),
     )
     with pytest.raises(PermissionDenied):
         agreement_transition(
             actor=official_jp,
             no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
-            status=Status.NEGOTIATING,
-            effective_on=datetime.date(2024, 9, 1),
+            status=Status.AGREED_IN_PRINCIPLE,
+            effective_on=datetime.date(2025, 1, 15),
             corrects=wrong,
             correction_reason="typo",
         )
@@ -130,13 +130,13 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
         actor=administrator,
         no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
-        status=Status.NEGOTIATING,
-        effective_on=datetime.date(2024, 9, 1),
+        status=Status.AGREED_IN_PRINCIPLE,
+        effective_on=datetime.date(2025, 1, 15),
         corrects=wrong,
-        correction_reason="Talks continue; nothing was signed.",
+        correction_reason="Agreed in principle; nothing was signed.",
     )
     france_japan.refresh_from_db()
-    assert france_japan.status == Status.NEGOTIATING
+    assert france_japan.status == Status.AGREED_IN_PRINCIPLE
     assert StatusEvent.objects.filter(pk=wrong.pk).exists()
     assert fix.is_correction and wrong.correction == fix
     # The same entry cannot be corrected twice.
@@ -146,7 +146,7 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
             no_source_reason="Told by the delegation (test).",
             agreement=france_japan,
             status=Status.PROPOSED,
-            effective_on=datetime.date(2024, 9, 1),
+            effective_on=datetime.date(2025, 1, 15),
             corrects=wrong,
             correction_reason="again",
         )
@@ -154,23 +154,24 @@ def test_correction_by_administrator_keeps_the_wrong_entry_visible(
 
 def test_retraction_removes_a_wrong_entry_from_the_status(administrator: object, france_japan: Agreement) -> None:
     wrong = agreement_transition(
-        actor=None, agreement=france_japan, status=Status.NEGOTIATING, effective_on=datetime.date(2024, 9, 1)
+        actor=None, agreement=france_japan, status=Status.AGREED_IN_PRINCIPLE, effective_on=datetime.date(2025, 1, 15)
     )
     agreement_transition(
         actor=administrator,
         no_source_reason="Told by the delegation (test).",
         agreement=france_japan,
         status="",
-        effective_on=datetime.date(2024, 9, 1),
+        effective_on=datetime.date(2025, 1, 15),
         corrects=wrong,
         correction_reason="Recorded on the wrong agreement.",
     )
     france_japan.refresh_from_db()
-    assert (france_japan.status, france_japan.status_since) == (Status.TALKS_AGREED, datetime.date(2024, 5, 2))
+    # Back to the seeded status: negotiating, known to the month (September 2024).
+    assert (france_japan.status, france_japan.status_since) == (Status.NEGOTIATING, datetime.date(2024, 9, 1))
 
 
 def test_correction_needs_a_reason(administrator: object, france_japan: Agreement) -> None:
-    wrong = france_japan.events.get()
+    wrong = france_japan.events.get(status=Status.TALKS_AGREED)
     with pytest.raises(ValidationError) as error:
         agreement_transition(
             actor=administrator,
@@ -232,7 +233,7 @@ def test_duplicate_round_number_is_refused(official_jp: object) -> None:
 
 
 def test_milestone_done_is_no_longer_overdue(official_fr: object, france_japan: Agreement) -> None:
-    milestone = france_japan.milestones.get()
+    milestone = france_japan.milestones.get(status=MilestoneStatus.PLANNED)  # the year-end 2024 target
     assert milestone.is_overdue()
     milestone_complete(actor=official_fr, milestone=milestone, completed_on=datetime.date(2025, 1, 5))
     assert not Milestone.objects.overdue().filter(pk=milestone.pk).exists()
@@ -306,12 +307,12 @@ def test_a_write_from_a_stale_version_is_refused_and_writes_nothing(france_japan
         agreement_transition(
             actor=None,
             agreement=france_japan,
-            status=Status.NEGOTIATING,
-            effective_on=datetime.date(2024, 6, 1),
+            status=Status.AGREED_IN_PRINCIPLE,  # allowed but for the version: negotiating since September 2024
+            effective_on=datetime.date(2025, 1, 15),
             expected_version=read,
         )
     france_japan.refresh_from_db()
-    assert france_japan.summary == "Someone else's change." and france_japan.status != Status.NEGOTIATING
+    assert france_japan.summary == "Someone else's change." and france_japan.status == Status.NEGOTIATING
     current = version_of(france_japan)
     agreement_update(actor=None, agreement=france_japan, expected_version=current, summary="Mine.")
     assert Agreement.objects.get(pk=france_japan.pk).summary == "Mine."

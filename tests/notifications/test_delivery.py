@@ -25,11 +25,11 @@ def test_email_in_the_recipients_language_with_link_and_unsubscribe(client: Clie
     reader = UserFactory(profile__language="de")
     france_japan = Agreement.objects.get(slug="france-japan-raa")
     services.watch_set(user=reader, agreement=france_japan)
-    transition(france_japan, Status.NEGOTIATING, on=datetime.date(2024, 6, 1))
+    transition(france_japan, Status.AGREED_IN_PRINCIPLE, on=datetime.date(2025, 1, 15))
     deliver_all()
     message = mail.outbox[0]
     html = message.alternatives[0][0]
-    assert "in Verhandlung" in message.subject
+    assert "grundsätzlich vereinbart" in message.subject
     assert "https://raa.example.org/agreements/france-japan-raa/" in message.body and "<a href=" in html
     unsubscribe = re.search(r"https://raa\.example\.org(/unsubscribe/[^/\s]+/)", message.body).group(1)
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

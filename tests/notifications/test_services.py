@@ -57,7 +57,9 @@ def test_status_change_is_announced_from_its_event_after_commit_and_once(
             mock.patch("notifications.tasks.announce_status_event.apply_async") as nudge,
         ):
             with django_capture_on_commit_callbacks(execute=False) as on_commit:
-                event = transition(france_japan, Status.NEGOTIATING, on=datetime.date(2024, 6, 1), actor=official_jp)
+                event = transition(
+                    france_japan, Status.AGREED_IN_PRINCIPLE, on=datetime.date(2025, 1, 15), actor=official_jp
+                )
                 assert not nudge.called and not enqueue.called, "nothing is queued before the transaction commits"
             event.refresh_from_db()
             assert event.processed_at is None, "the event is the outbox, unclaimed until notifications acts on it"
@@ -75,7 +77,7 @@ def test_status_change_is_announced_from_its_event_after_commit_and_once(
             assert services.status_event_announce(event_id=event.pk) == [], "a claimed event is not announced again"
             assert rows.count() == 2
         assert deliver_all() == ["sent", "sent"]
-        assert len(mail.outbox) == 1 and "negotiating" in mail.outbox[0].subject
+        assert len(mail.outbox) == 1 and "agreed in principle" in mail.outbox[0].subject
         request = receiver.requests[0]
         assert verify(
             endpoint.secret,

@@ -76,10 +76,10 @@ def test_scheduled_entry_into_force_happens_on_its_date_and_is_announced_once(an
 
 def test_daily_digest_bundles_status_changes_once(analyst: object) -> None:
     services.watch_set(user=analyst, everything=True, status_changes="digest")
-    for slug in ("france-japan-raa", "japan-italy-acsa"):
-        transition(Agreement.objects.get(slug=slug), Status.NEGOTIATING, on=datetime.date(2024, 7, 1))
+    for slug in ("france-japan-raa", "japan-singapore-dea"):  # negotiating and talks agreed: each may move on
+        transition(Agreement.objects.get(slug=slug), Status.AGREED_IN_PRINCIPLE, on=datetime.date(2025, 1, 15))
     assert deliver_all() == []  # held for the digest
     assert run_digest() == 1 and run_digest() == 0
     deliver_all()
     assert len(mail.outbox) == 1
-    assert "France–Japan" in mail.outbox[0].body and "Japan–Italy" in mail.outbox[0].body
+    assert "France–Japan" in mail.outbox[0].body and "Japan–Singapore" in mail.outbox[0].body

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from negotiations import services
 from negotiations.models import Agreement
 
-LIST = "/api/v1/agreements/?party=JPN&page_size=10"
+LIST = "/api/v1/agreements/?party=GBR&page_size=10"  # the United Kingdom's agreements: one page
 # Committed data (the cache serves nothing inside a transaction), restored afterwards for the tests that follow.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

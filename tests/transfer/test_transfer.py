@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from accounts.models import TokenScope
 from accounts.services import profile_for, token_create
+from interchange.reading import open_record
+from interchange.seed import RECORD_FILE
 from negotiations.choices import Status
 from negotiations.models import Agreement, Change, Source, StatusEvent
 from notifications.choices import Channel, Kind, NotificationState
@@ -61,14 +63,14 @@ def add_people_and_history() -> str:
     official.user_permissions.add(Permission.objects.get(codename="view_source"))
     _, key = token_create(user=official, scope=TokenScope.WRITE, name="transfer", expires_in=datetime.timedelta(days=9))
     france_japan = Agreement.objects.get(slug="france-japan-raa")
-    wrong = transition(france_japan, Status.SIGNED, on=datetime.date(2024, 9, 1), actor=official)
+    wrong = transition(france_japan, Status.SIGNED, on=datetime.date(2025, 3, 1), actor=official)
     transition(
         france_japan,
-        Status.NEGOTIATING,
-        on=datetime.date(2024, 9, 1),
+        Status.SUSPENDED,
+        on=datetime.date(2025, 3, 1),
         actor=admin,
         corrects=wrong,
-        correction_reason="Talks continue; nothing was signed.",
+        correction_reason="A test's wrong entry: nothing was signed.",
     )
     # Made directly, not through the services: no DNS look-up of the URL, and nothing queued on a broker.
     endpoint = WebhookEndpoint.objects.create(
@@ -92,18 +94,23 @@ def add_people_and_history() -> str:
     return key
 
 
+def all_pages(client: Client, url: str) -> list[object]:
+    """Every page of a list (or the one document of a detail), following `next`."""
+    found = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        found.append(response.json())
+        url = found[-1].get("next") if isinstance(found[-1], dict) else None
+    return found
+
+
 def served_documents(client: Client) -> dict[str, object]:
     """What the API serves: every list (all pages), each agreement with its durations and comparables, the status
     counts, and what the client's user sees of their own watches, webhooks, deliveries and tokens."""
 
     def pages(url: str) -> list[object]:
-        found = []
-        while url:
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code, response.content[:300])
-            found.append(response.json())
-            url = found[-1].get("next") if isinstance(found[-1], dict) else None
-        return found
+        return all_pages(client, url)
 
     lists = [
         "states",
@@ -354,6 +361,12 @@ def test_a_row_of_the_wrong_shape_or_type_is_refused_naming_it(tmp_path: Path) -
 # The move of a deployment, as an operator makes it: separate processes, a file, two databases.
 
 
+def _seeded_rows(sheet: str) -> int:
+    """How many rows of a sheet the seeded record file holds."""
+    with RECORD_FILE.open("rb") as stream:
+        return sum(1 for _row in open_record(RECORD_FILE.name, stream).sheet(sheet).rows)
+
+
 def _environment(database_url: str) -> dict[str, str]:
     unset = ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     return {k: v for k, v in os.environ.items() if k not in unset} | {
@@ -440,12 +453,13 @@ def test_a_record_exported_from_sqlite_and_imported_into_empty_postgresql_serves
     )
     document = tmp_path / "record.json"
     progress = _run(sqlite, "export_record", str(document))
-    assert "  negotiations.statusevent: 19/19" in progress and f"Exported to {document}: " in progress
+    events = _seeded_rows("events") + 2  # add_people_and_history records two more
+    assert f"  negotiations.statusevent: {events}/{events}" in progress and f"Exported to {document}: " in progress
 
     serving_source = _serve(sqlite, tmp_path / "sqlite.json")
     _finish(migrating)
     progress = _run(postgresql, "import_record", str(document))
-    assert "  negotiations.statusevent: 19/19" in progress and f"Imported from {document}: " in progress
+    assert f"  negotiations.statusevent: {events}/{events}" in progress and f"Imported from {document}: " in progress
     again = tmp_path / "again.json"
     _run(postgresql, "export_record", str(again))
     _finish(_serve(postgresql, tmp_path / "postgresql.json"))
@@ -456,7 +470,8 @@ def test_a_record_exported_from_sqlite_and_imported_into_empty_postgresql_serves
     source.pop("exported_at"), target.pop("exported_at")
     assert target == source
     served = json.loads((tmp_path / "sqlite.json").read_text())
-    assert len(served["agreements"][0]["results"]) == 6 and len(served["events"][0]["results"]) == 19
+    assert len(served["agreements"][0]["results"]) == _seeded_rows("agreements")
+    assert len(served["events"][0]["results"]) == events
     assert json.loads((tmp_path / "postgresql.json").read_text()) == served
     # The token (stored as a digest) and the password hashes moved too.
     check = (

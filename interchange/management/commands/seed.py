@@ -1,12 +1,14 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.services import profile_for
-from negotiations.seed import SeedError, load_record
+from interchange.progress import RowCounter
+from interchange.seed import SeedError, seed_record
 from parties.models import State
-from raa_tracker import provenance
 
 DEMO_USERS = [
     # username, states acted for, superuser
@@ -30,15 +32,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, demo_users: bool = False, **options: object) -> None:
         if demo_users and not settings.DEBUG:
             raise CommandError("--demo-users is for development only and is refused when DEBUG is false.")
+        counter = RowCounter(self.stdout, interactive=sys.stdout.isatty())
         try:
-            with provenance.writing(channel=provenance.Channel.COMMAND, system="seed"):
-                counts = load_record(report=lambda line: self.stdout.write(f"  {line}"))
+            result = seed_record(report=lambda line: self.stdout.write(f"  {line}"), on_row=counter.count)
         except SeedError as error:
             raise CommandError(f"The record was not seeded (nothing was stored): {error}") from None
-        summary = ", ".join(
-            f"{kind} {c['created']} new/{c['updated']} updated/{c['unchanged']} unchanged" for kind, c in counts.items()
-        )
-        self.stdout.write(self.style.SUCCESS(f"Seeded: {summary}."))
+        counter.done()
+        self.stdout.write(self.style.SUCCESS(f"Seeded {result.name}: {result.summary()}"))
         if demo_users:
             self._add_demo_users()
 

@@ -1,0 +1,314 @@
+"""Writing agreements in the interchange format (docs/import-format.md): the same sheets and columns the import
+reads, so that an export imported into an empty database gives the same record.
+
+Rows come from the database sheet by sheet, in chunks; the XLSX writer streams them (openpyxl's write-only
+mode). Every date is written as text as far as it is known ("2014-07" stays a month), a round's number as a
+number. The history written is the one that counts (a corrected entry's correction, not the wrong entry).
+"""
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import yaml
+from django.db.models import Q, QuerySet
+
+from negotiations import selectors
+from negotiations.models import (
+    Agreement,
+    AgreementType,
+    Citation,
+    Milestone,
+    NegotiationRound,
+    Participation,
+    Source,
+)
+from parties.models import Grouping
+
+from . import format as fmt
+from .format import FactKind, Sheet
+from .importer import format_date
+
+CHUNK = 2000
+FORMATS = {
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
+    "yaml": ("application/yaml", "yaml"),
+    "json": ("application/json", "json"),
+}
+
+Values = dict[str, Any]
+
+
+def _key(source_id: int | None) -> str | None:
+    return f"source-{source_id}" if source_id else None
+
+
+def _code(state: Any) -> str | None:
+    return state.alpha3 if state is not None else None
+
+
+def sheets(agreements: QuerySet[Agreement]) -> Iterator[tuple[Sheet, Iterator[Values]]]:
+    """Each sheet of the format with its rows for these agreements (and the types and sources they use)."""
+    ids = agreements.order_by().values("pk")
+    # Reference data whole (a few rows): an import into an empty database then holds the same types and groupings.
+    yield fmt.AGREEMENT_TYPES, _types(AgreementType.objects.order_by("code"))
+    yield fmt.GROUPINGS, _groupings(Grouping.objects.prefetch_related("members").order_by("code"))
+    cited = (
+        Q(events__agreement__in=ids)
+        | Q(rounds__agreement__in=ids)
+        | Q(milestones__agreement__in=ids)
+        | Q(participations__agreement__in=ids)
+        | Q(citations__agreement__in=ids)
+    )
+    source_ids = Source.objects.filter(cited).values("pk")
+    yield fmt.SOURCES, _sources(Source.objects.filter(pk__in=source_ids).order_by("pk"))
+    chosen = Agreement.objects.filter(pk__in=ids).order_by("slug")
+    yield fmt.AGREEMENTS, _agreements(chosen.select_related("type").prefetch_related("participations__state"))
+    yield (
+        fmt.PARTIES,
+        _parties(
+            Participation.objects.filter(agreement__in=ids)
+            .select_related("agreement", "state")
+            .order_by("agreement__slug", "state__alpha3")
+        ),
+    )
+    yield (
+        fmt.EVENTS,
+        _events(
+            selectors.counting_events()
+            .filter(agreement__in=ids)
+            .select_related("agreement")
+            .order_by("agreement__slug", "effective_on", "id")
+        ),
+    )
+    yield (
+        fmt.ROUNDS,
+        _rounds(
+            NegotiationRound.objects.filter(agreement__in=ids)
+            .select_related("agreement", "host")
+            .order_by("agreement__slug", "number")
+        ),
+    )
+    yield (
+        fmt.MILESTONES,
+        _milestones(
+            Milestone.objects.filter(agreement__in=ids)
+            .select_related("agreement", "responsible_party")
+            .order_by("agreement__slug", "due_on", "id")
+        ),
+    )
+    counting = selectors.counting_events().filter(agreement__in=ids).values("pk")
+    yield (
+        fmt.CITATIONS,
+        _citations(
+            Citation.objects.filter(agreement__in=ids)
+            .filter(Q(event__isnull=True) | Q(event__in=counting))
+            .select_related("agreement", "event", "round", "milestone", "participation__state")
+            .order_by("agreement__slug", "id")
+        ),
+    )
+
+
+def _types(rows: QuerySet[AgreementType]) -> Iterator[Values]:
+    for row in rows:
+        yield {"code": row.code, "name": row.name, "description": row.description, "family": row.family}
+
+
+def _groupings(rows: QuerySet[Grouping]) -> Iterator[Values]:
+    for row in rows:
+        yield {"code": row.code, "name": row.name, "members": " ".join(sorted(s.alpha3 for s in row.members.all()))}
+
+
+def _sources(rows: QuerySet[Source]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "key": _key(row.pk),
+            "title": row.title,
+            "publisher": row.publisher,
+            "url": row.url,
+            "published_on": format_date(row.published_on, row.published_precision),
+            "language": row.language,
+        }
+
+
+def _agreements(rows: QuerySet[Agreement]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "slug": row.slug,
+            "title": row.title,
+            "type": row.type.code,
+            "parties": " ".join(sorted(p.state.alpha3 for p in row.participations.all())),
+            "summary": row.summary,
+            "target_conclusion_on": format_date(row.target_conclusion_on),
+            "entry_into_force_scheduled_on": format_date(row.entry_into_force_scheduled_on),
+        }
+
+
+def _parties(rows: QuerySet[Participation]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        values = {
+            "agreement": row.agreement.slug,
+            "state": row.state.alpha3,
+            "signed_on": format_date(row.signed_on),
+            "approval_body": row.approval_body,
+            "approval_status": row.approval_status,
+            "approval_submitted_on": format_date(row.approval_submitted_on),
+            "approval_decided_on": format_date(row.approval_decided_on, row.approval_decided_precision),
+            "entry_into_force_on": format_date(row.entry_into_force_on),
+            "note": row.note,
+            "source": _key(row.source_id),
+        }
+        if any(values[name] for name in values if name not in ("agreement", "state", "approval_status")) or (
+            row.approval_status != "pending"
+        ):
+            yield values  # a party with no steps of its own is on the agreements sheet already
+
+
+def _events(rows: QuerySet[Any]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "agreement": row.agreement.slug,
+            "status": row.status,
+            "effective_on": format_date(row.effective_on, row.date_precision),
+            "place": row.place,
+            "note": row.note,
+            "source": _key(row.source_id),
+            "no_source_reason": row.no_source_reason,
+        }
+
+
+def _rounds(rows: QuerySet[NegotiationRound]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "agreement": row.agreement.slug,
+            "number": row.number,
+            "starts_on": format_date(row.starts_on, row.starts_precision),
+            "ends_on": format_date(row.ends_on),
+            "place": row.place,
+            "host": _code(row.host),
+            "summary": row.summary,
+            "source": _key(row.source_id),
+            "no_source_reason": row.no_source_reason,
+        }
+
+
+def _milestones(rows: QuerySet[Milestone]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "agreement": row.agreement.slug,
+            "title": row.title,
+            "due_on": format_date(row.due_on, row.due_precision),
+            "kind": row.kind,
+            "status": row.status,
+            "completed_on": format_date(row.completed_on),
+            "responsible_party": _code(row.responsible_party),
+            "note": row.note,
+            "source": _key(row.source_id),
+            "no_source_reason": row.no_source_reason,
+        }
+
+
+def _citations(rows: QuerySet[Citation]) -> Iterator[Values]:
+    for row in rows.iterator(chunk_size=CHUNK):
+        values: Values = {"agreement": row.agreement.slug}
+        if row.event is not None:
+            values |= {
+                "fact": FactKind.EVENT.value,
+                "status": row.event.status,
+                "date": format_date(row.event.effective_on, row.event.date_precision),
+            }
+        elif row.round is not None:
+            values |= {"fact": FactKind.ROUND.value, "number": row.round.number}
+        elif row.milestone is not None:
+            values |= {
+                "fact": FactKind.MILESTONE.value,
+                "title": row.milestone.title,
+                "date": format_date(row.milestone.due_on, row.milestone.due_precision),
+            }
+        elif row.participation is not None:
+            values |= {"fact": FactKind.PARTY.value, "state": row.participation.state.alpha3}
+        values |= {"source": _key(row.source_id), "role": row.role, "quote": row.quote}
+        yield values
+
+
+# --- Encodings ------------------------------------------------------------------------------------------------
+
+
+def _cells(sheet: Sheet, values: Values) -> list[object]:
+    return [values.get(name) if values.get(name) not in ("", None) else None for name in sheet.names]
+
+
+def write_xlsx(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any, only: set[str] | None = None) -> None:
+    """Stream the workbook into `out` (a file or a buffer): write-only mode keeps no rows in memory. `only`
+    names the sheets to write (all by default)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet(fmt.ABOUT_SHEET)
+    about.append(["format", fmt.FORMAT])
+    about.append(["version", fmt.VERSION])
+    for sheet, rows in sheets(agreements):
+        if only is not None and sheet.name not in only:
+            continue
+        worksheet = workbook.create_sheet(sheet.name)
+        worksheet.append(sheet.names)
+        for values in rows:
+            worksheet.append(_cells(sheet, values))
+    workbook.save(out)
+
+
+def write_ods(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any) -> None:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+
+    def add(name: str, rows: Iterator[list[object]]) -> None:
+        table = Table(name=name)
+        for cells in rows:
+            table_row = TableRow()
+            for value in cells:
+                if value is None:
+                    table_row.addElement(TableCell())
+                elif isinstance(value, int):
+                    cell = TableCell(valuetype="float", value=value)
+                    cell.addElement(P(text=str(value)))
+                    table_row.addElement(cell)
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                    table_row.addElement(cell)
+            table.addElement(table_row)
+        document.spreadsheet.addElement(table)
+
+    about: list[list[object]] = [["format", fmt.FORMAT], ["version", fmt.VERSION]]
+    add(fmt.ABOUT_SHEET, iter(about))
+    for sheet, rows in sheets(agreements):
+        header: list[object] = list(sheet.names)
+        add(sheet.name, iter([header, *(_cells(sheet, values) for values in rows)]))
+    document.write(out)
+
+
+def document(agreements: QuerySet[Agreement]) -> dict[str, object]:
+    """The YAML and JSON encoding: format, version and one list per sheet (empty values left out)."""
+    data: dict[str, object] = {"format": fmt.FORMAT, "version": fmt.VERSION}
+    for sheet, rows in sheets(agreements):
+        data[sheet.name] = [{k: v for k, v in values.items() if v not in ("", None)} for values in rows]
+    return data
+
+
+def write(agreements: QuerySet[Agreement], kind: str, out: Any) -> None:
+    """Write the agreements as `kind` (xlsx, ods, yaml, json) into the binary stream `out`."""
+    if kind == "xlsx":
+        write_xlsx(agreements, out)
+    elif kind == "ods":
+        write_ods(agreements, out)
+    elif kind == "yaml":
+        out.write(yaml.safe_dump(document(agreements), allow_unicode=True, sort_keys=False, width=120).encode())
+    elif kind == "json":
+        out.write(orjson.dumps(document(agreements), option=orjson.OPT_INDENT_2))
+    else:
+        raise ValueError(f"unknown export format {kind!r}")

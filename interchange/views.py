@@ -1,0 +1,114 @@
+"""The dashboard's import page: upload, a preview of every row (errors beside their rows), then apply."""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import policy
+from accounts.policy import Action, acting_user
+from negotiations.models import Agreement
+
+from .forms import ImportForm
+from .importer import ImportReport, RowResult, file_digest, import_records
+from .models import PendingImport
+from .reading import FileRefused
+
+KEPT_FOR = datetime.timedelta(days=1)
+SHOWN_ROWS = 2000  # the preview lists every refused and changed row, and unchanged ones up to this many
+
+
+@login_required
+def import_records_page(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, Action.CREATE, Agreement):
+        raise PermissionDenied(_("Only officials and administrators import records."))
+    if request.method == "POST" and "apply" in request.POST:
+        return _apply(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    pending: PendingImport | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            form.add_error("file", FileRefused.too_large(upload.size).message)
+        else:
+            try:
+                report = import_records(
+                    upload,
+                    name=upload.name,
+                    actor=acting_user(request.user),
+                    dry_run=True,
+                    sheet=form.cleaned_data["sheet"] or None,
+                )
+            except FileRefused as refused:
+                form.add_error("file", refused.message)
+            else:
+                if report.ok:
+                    pending = _keep(request, upload, form.cleaned_data["sheet"])
+    status = 422 if report is not None and not report.ok else 413 if _too_large(form) else 400 if form.errors else 200
+    context = {"form": form, "report": report, "pending": pending, "rows": _shown(report)}
+    return render(request, "interchange/import.html", context, status=status)
+
+
+def _too_large(form: ImportForm) -> bool:
+    return any("MB" in str(error) for error in form.errors.get("file", []))
+
+
+def _shown(report: ImportReport | None) -> list[RowResult]:
+    if report is None:
+        return []
+    listed = [row for row in report.rows if row.outcome != "unchanged"]
+    unchanged = [row for row in report.rows if row.outcome == "unchanged"][: max(SHOWN_ROWS - len(listed), 0)]
+    return sorted(listed + unchanged, key=lambda row: (row.sheet != "sources", row.sheet, row.row))
+
+
+def _keep(request: HttpRequest, upload: object, sheet: str) -> PendingImport:
+    """Keep the previewed file until it is applied (or for a day), for this user only."""
+    PendingImport.objects.filter(uploaded_at__lt=timezone.now() - KEPT_FOR).delete()
+    upload.seek(0)  # type: ignore[attr-defined]
+    content = upload.read()  # type: ignore[attr-defined]
+    return PendingImport.objects.create(
+        user=acting_user(request.user),
+        name=upload.name,  # type: ignore[attr-defined]
+        sheet=sheet,
+        digest=file_digest(io.BytesIO(content)),
+        content=content,
+    )
+
+
+def _apply(request: HttpRequest) -> HttpResponse:
+    pending = PendingImport.objects.filter(
+        pk=int(request.POST["apply"]) if str(request.POST.get("apply", "")).isdigit() else 0,
+        user=acting_user(request.user),
+        digest=request.POST.get("digest", ""),
+        uploaded_at__gte=timezone.now() - KEPT_FOR,
+    ).first()
+    if pending is None:
+        messages.error(request, _("That preview has expired or was applied already; upload the file again."))
+        return redirect("import-records")
+    try:
+        report = import_records(
+            io.BytesIO(bytes(pending.content)),
+            name=pending.name,
+            actor=acting_user(request.user),
+            dry_run=False,
+            sheet=pending.sheet or None,
+        )
+    except FileRefused as refused:  # the file was previewed, so this is not expected; say so all the same
+        messages.error(request, refused.message)
+        return redirect("import-records")
+    if not report.ok:  # the record changed since the preview (someone else wrote): show what is refused now
+        form = ImportForm()
+        return render(
+            request, "interchange/import.html", {"form": form, "report": report, "rows": _shown(report)}, status=409
+        )
+    pending.delete()
+    messages.success(request, _("Imported %(name)s: %(summary)s") % {"name": pending.name, "summary": report.summary()})
+    return redirect("change-list")
