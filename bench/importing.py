@@ -8,10 +8,12 @@ written to a workbook and imported into an empty database, on PostgreSQL, side b
   them), nothing checked or written: `import_rate_vs_read` is the share of the reading speed left after every
   row's checks and writes.
 
-`python -m bench.importing` prints one JSON line of results (bench/run.py adds it to bench/results). Nothing
-here asserts a time.
+`python -m bench.importing` (on the world's database, DATABASE_URL) writes bench/results/latest-import.json
+(and a dated copy) and prints one JSON line, which bench/run.py adds to its own results. Nothing here asserts
+a time.
 """
 
+import datetime
 import json
 import os
 import subprocess
@@ -22,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
 SHEETS = {"agreement_types", "groupings", "sources", "agreements", "parties", "events"}
 LIMITS = {"IMPORT_MAX_BYTES": str(2 * 1024**3), "IMPORT_MAX_UNPACKED_BYTES": str(16 * 1024**3)}
 READ = (
@@ -113,7 +116,14 @@ def main() -> None:
         "import_peak_full_vs_quarter": round(full_import["peak_kib"] / quarter_import["peak_kib"], 2),
         "import_rate_vs_read": round(full_import["rows_per_second"] / read["rows_per_second"], 3),
     }
-    print(json.dumps({"import": results, "import_ratios": ratios}))
+    document = {"import": results, "import_ratios": ratios}
+    scale = os.environ.get("BENCH_SCALE", "full")
+    suffix = "" if scale == "full" else f"-{scale}"
+    stamped = {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "scale": scale} | document
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in (f"{datetime.date.today().isoformat()}-import{suffix}.json", f"latest-import{suffix}.json"):
+        (RESULTS / name).write_text(json.dumps(stamped, indent=2) + "\n")
+    print(json.dumps(document))
 
 
 if __name__ == "__main__":

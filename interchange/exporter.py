@@ -7,7 +7,7 @@ number. The history written is the one that counts (a corrected entry's correcti
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -49,8 +49,29 @@ def _code(state: Any) -> str | None:
     return state.alpha3 if state is not None else None
 
 
-def sheets(agreements: QuerySet[Agreement]) -> Iterator[tuple[Sheet, Iterator[Values]]]:
+Progress = Callable[[str, int, bool], None]  # (sheet, rows so far, whether the sheet is done)
+PROGRESS_EVERY = 50_000
+
+
+def _counted(rows: Iterator[Values], sheet: str, progress: Progress | None) -> Iterator[Values]:
+    count = 0
+    for count, values in enumerate(rows, start=1):  # noqa: B007 - the count is the point
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(sheet, count, False)
+        yield values
+    if progress is not None:
+        progress(sheet, count, True)
+
+
+def sheets(
+    agreements: QuerySet[Agreement], progress: Progress | None = None
+) -> Iterator[tuple[Sheet, Iterator[Values]]]:
     """Each sheet of the format with its rows for these agreements (and the types and sources they use)."""
+    for sheet, rows in _sheets(agreements):
+        yield sheet, _counted(rows, sheet.name, progress)
+
+
+def _sheets(agreements: QuerySet[Agreement]) -> Iterator[tuple[Sheet, Iterator[Values]]]:
     ids = agreements.order_by().values("pk")
     # Reference data whole (a few rows): an import into an empty database then holds the same types and groupings.
     yield fmt.AGREEMENT_TYPES, _types(AgreementType.objects.order_by("code"))
@@ -240,7 +261,12 @@ def _cells(sheet: Sheet, values: Values) -> list[object]:
     return [values.get(name) if values.get(name) not in ("", None) else None for name in sheet.names]
 
 
-def write_xlsx(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any, only: set[str] | None = None) -> None:
+def write_xlsx(
+    agreements: QuerySet[Agreement],
+    out: io.BufferedIOBase | Any,
+    only: set[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """Stream the workbook into `out` (a file or a buffer): write-only mode keeps no rows in memory. `only`
     names the sheets to write (all by default)."""
     from openpyxl import Workbook
@@ -249,7 +275,7 @@ def write_xlsx(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any, on
     about = workbook.create_sheet(fmt.ABOUT_SHEET)
     about.append(["format", fmt.FORMAT])
     about.append(["version", fmt.VERSION])
-    for sheet, rows in sheets(agreements):
+    for sheet, rows in sheets(agreements, progress):
         if only is not None and sheet.name not in only:
             continue
         worksheet = workbook.create_sheet(sheet.name)
@@ -259,7 +285,7 @@ def write_xlsx(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any, on
     workbook.save(out)
 
 
-def write_ods(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any) -> None:
+def write_ods(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any, progress: Progress | None = None) -> None:
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
@@ -286,29 +312,30 @@ def write_ods(agreements: QuerySet[Agreement], out: io.BufferedIOBase | Any) -> 
 
     about: list[list[object]] = [["format", fmt.FORMAT], ["version", fmt.VERSION]]
     add(fmt.ABOUT_SHEET, iter(about))
-    for sheet, rows in sheets(agreements):
+    for sheet, rows in sheets(agreements, progress):
         header: list[object] = list(sheet.names)
         add(sheet.name, iter([header, *(_cells(sheet, values) for values in rows)]))
     document.write(out)
 
 
-def document(agreements: QuerySet[Agreement]) -> dict[str, object]:
+def document(agreements: QuerySet[Agreement], progress: Progress | None = None) -> dict[str, object]:
     """The YAML and JSON encoding: format, version and one list per sheet (empty values left out)."""
     data: dict[str, object] = {"format": fmt.FORMAT, "version": fmt.VERSION}
-    for sheet, rows in sheets(agreements):
+    for sheet, rows in sheets(agreements, progress):
         data[sheet.name] = [{k: v for k, v in values.items() if v not in ("", None)} for values in rows]
     return data
 
 
-def write(agreements: QuerySet[Agreement], kind: str, out: Any) -> None:
+def write(agreements: QuerySet[Agreement], kind: str, out: Any, progress: Progress | None = None) -> None:
     """Write the agreements as `kind` (xlsx, ods, yaml, json) into the binary stream `out`."""
     if kind == "xlsx":
-        write_xlsx(agreements, out)
+        write_xlsx(agreements, out, progress=progress)
     elif kind == "ods":
-        write_ods(agreements, out)
+        write_ods(agreements, out, progress)
     elif kind == "yaml":
-        out.write(yaml.safe_dump(document(agreements), allow_unicode=True, sort_keys=False, width=120).encode())
+        data = document(agreements, progress)
+        out.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120).encode())
     elif kind == "json":
-        out.write(orjson.dumps(document(agreements), option=orjson.OPT_INDENT_2))
+        out.write(orjson.dumps(document(agreements, progress), option=orjson.OPT_INDENT_2))
     else:
         raise ValueError(f"unknown export format {kind!r}")

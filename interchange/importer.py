@@ -183,6 +183,7 @@ def import_records(
     on_row: Callable[[RowResult], None] | None = None,
     keep_rows: bool = True,
     system: str | None = None,
+    on_sheet: Callable[[str, int | None], None] | None = None,
 ) -> ImportReport:
     """Check (and unless `dry_run`, write) the record file `name` for `actor` (None: the application, as the
     seed). Raises FileRefused for a file that cannot be read at all; every other fault is in the report."""
@@ -198,7 +199,7 @@ def import_records(
     )
     try:
         with context, transaction.atomic():
-            _Import(record, actor, report, on_row, keep_rows).run()
+            _Import(record, actor, report, on_row, keep_rows, on_sheet).run()
             report.applied = not dry_run and report.ok
             if not report.applied:
                 raise _Rollback
@@ -268,8 +269,10 @@ class _Import:
         report: ImportReport,
         on_row: Callable[[RowResult], None] | None,
         keep_rows: bool,
+        on_sheet: Callable[[str, int | None], None] | None = None,
     ) -> None:
         self.record, self.actor, self.report, self.on_row, self.keep_rows = record, actor, report, on_row, keep_rows
+        self.on_sheet = on_sheet
         self.today = timezone.localdate()
         if not State.objects.exists():
             states_load_from_iso()  # reference data from ISO 3166-1, as the seed loads it
@@ -313,6 +316,8 @@ class _Import:
 
     def _sheet(self, sheet: Sheet, data: SheetData) -> None:
         self.report.counts.setdefault(sheet.name, dict.fromkeys(OUTCOMES, 0))
+        if self.on_sheet is not None:
+            self.on_sheet(sheet.name, data.total)
         rows = data.rows
         if data.columns is not None:
             if not self._header_fits(sheet, data.columns):

@@ -74,6 +74,7 @@ class SheetData:
     name: str
     columns: list[str] | None
     rows: Iterator[Row]
+    total: int | None = None  # how many rows it holds, where the file says (for a progress bar)
 
 
 class RecordFile:
@@ -205,13 +206,15 @@ class _Xlsx(RecordFile):
         return list(self.workbook.sheetnames)
 
     def sheet(self, name: str) -> SheetData:
-        rows = self.workbook[name].iter_rows()
+        worksheet = self.workbook[name]
+        rows = worksheet.iter_rows()
         try:
             header = next(rows, None)
         except Exception as error:  # noqa: BLE001
             raise _damaged("XLSX", error) from None
         columns = [str(_clean(cell.value) or "") for cell in header or ()]
-        return SheetData(name, columns, self._rows(name, columns, rows))
+        total = worksheet.max_row - 1 if isinstance(worksheet.max_row, int) and worksheet.max_row > 1 else None
+        return SheetData(name, columns, self._rows(name, columns, rows), total)
 
     def _rows(self, name: str, columns: list[str], rows: Iterator[Any]) -> Iterator[Row]:
 
@@ -482,7 +485,8 @@ class _Document(RecordFile):
         return list(self.rows)
 
     def sheet(self, name: str) -> SheetData:
-        return SheetData(name, None, iter(self.rows.get(name, [])))
+        rows = self.rows.get(name, [])
+        return SheetData(name, None, iter(rows), len(rows))
 
 
 def about_problems(record: RecordFile) -> None:

@@ -31,6 +31,7 @@ def seed_record(
     report: Callable[[str], None] = lambda line: None,
     path: Path = RECORD_FILE,
     on_row: Callable[[RowResult], None] | None = None,
+    on_sheet: Callable[[str, int | None], None] | None = None,
 ) -> ImportReport:
     """Load states, groupings and the record file (in one transaction each); raises SeedError naming every
     problem of the file, which then stores none of it."""
@@ -41,7 +42,14 @@ def seed_record(
     try:
         with path.open("rb") as stream:
             result = import_records(
-                stream, name=path.name, actor=None, dry_run=False, keep_rows=False, on_row=on_row, system="seed"
+                stream,
+                name=path.name,
+                actor=None,
+                dry_run=False,
+                keep_rows=False,
+                on_row=on_row,
+                system="seed",
+                on_sheet=on_sheet,
             )
     except OSError as error:
         raise SeedError([f"{path}: cannot be read ({error.strerror or error})"]) from None

@@ -450,3 +450,25 @@ def test_the_command_shows_progress_errors_and_a_summary_and_dry_run_writes_noth
     with pytest.raises(CommandError, match="is not an XLSX workbook"):
         (tmp_path / "fake.xlsx").write_bytes(b"hello")
         call_command("import_records", str(tmp_path / "fake.xlsx"), stdout=io.StringIO())
+
+
+def test_a_back_dated_status_change_is_placed_in_order_and_the_lifecycle_still_holds(administrator: object) -> None:
+    """Japan–Australia is in force; an earlier step is placed before the stored ones, one that would break the
+    later history is refused (and nothing of the file is written)."""
+    rows = [
+        ["agreement", "status", "effective_on", "no_source_reason"],
+        ["japan-australia-raa", "proposed", "2013-09", "A test's row: reported at a briefing."],
+    ]
+    agreement = Agreement.objects.get(slug="japan-australia-raa")
+    before = (agreement.status, agreement.status_since)
+    report = _import(as_csv(rows), "events.csv", administrator)
+    assert report.applied, [str(p) for p in report.problems]
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.status_since) == before
+    assert agreement.started_on.isoformat() == "2013-09-01"
+    assert agreement.events.order_by("effective_on").first().status == "proposed"
+    rows[1] = ["japan-australia-raa", "signed", "2019-01-10", "A test's row."]
+    report = _import(as_csv(rows), "events.csv", administrator)
+    assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "status", "lifecycle")]
+    assert "would make the later change" in report.problems[0].message
+    assert not agreement.events.filter(status="signed", effective_on="2019-01-10").exists()

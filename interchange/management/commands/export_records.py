@@ -52,13 +52,17 @@ class Command(BaseCommand):
         started = time.monotonic()
         count = agreements.count()
         self.stderr.write(f"  exporting {count:,} agreements as {kind} ...")
+
+        def progress(sheet: str, rows: int, done: bool) -> None:
+            self.stderr.write(f"  {sheet}: {rows:,} rows{'' if done else ' …'}")
+
         if target == "-":
-            exporter.write(agreements, kind, sys.stdout.buffer)
+            exporter.write(agreements, kind, sys.stdout.buffer, progress)
             return
         path = Path(target)
         try:
             with path.open("wb") as out:
-                exporter.write(agreements, kind, out)
+                exporter.write(agreements, kind, out, progress)
         except OSError as error:
             raise CommandError(f"{path}: cannot be written ({error.strerror or error})") from None
         size = path.stat().st_size

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                     sheet=options["sheet"],
                     on_row=on_row,
                     keep_rows=False,
+                    on_sheet=counter.start,
                 )
         except OSError as error:
             raise CommandError(f"{path}: cannot be read ({error.strerror or error})") from None

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError("--demo-users is for development only and is refused when DEBUG is false.")
         counter = RowCounter(self.stdout, interactive=sys.stdout.isatty())
         try:
-            result = seed_record(report=lambda line: self.stdout.write(f"  {line}"), on_row=counter.count)
+            result = seed_record(
+                report=lambda line: self.stdout.write(f"  {line}"), on_row=counter.count, on_sheet=counter.start
+            )
         except SeedError as error:
             raise CommandError(f"The record was not seeded (nothing was stored): {error}") from None
         counter.done()
