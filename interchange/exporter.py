@@ -7,7 +7,7 @@ number. The history written is the one that counts (a corrected entry's correcti
 """
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -30,7 +30,7 @@ from . import format as fmt
 from .format import FactKind, Sheet
 from .importer import format_date
 
-CHUNK = 2000
+AGREEMENTS_PER_BATCH = 500
 FORMATS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
@@ -85,49 +85,91 @@ def _sheets(agreements: QuerySet[Agreement]) -> Iterator[tuple[Sheet, Iterator[V
     )
     source_ids = Source.objects.filter(cited).values("pk")
     yield fmt.SOURCES, _sources(Source.objects.filter(pk__in=source_ids).order_by("pk"))
-    chosen = Agreement.objects.filter(pk__in=ids).order_by("slug")
-    yield fmt.AGREEMENTS, _agreements(chosen.select_related("type").prefetch_related("participations__state"))
+    order = list(Agreement.objects.filter(pk__in=ids).order_by("slug").values_list("pk", flat=True))
+
+    def batched(rows_of: Callable[[list[int]], QuerySet[Any]]) -> Iterator[Any]:
+        """The rows of the agreements in slug order, a batch of agreements at a time: each query is a plain
+        one over a few hundred agreements (a server-side cursor over a million rows would be planned for its
+        first rows, and held), and memory holds one batch."""
+        for start in range(0, len(order), AGREEMENTS_PER_BATCH):
+            yield from rows_of(order[start : start + AGREEMENTS_PER_BATCH])
+
+    yield (
+        fmt.AGREEMENTS,
+        _agreements(
+            batched(
+                lambda batch: (
+                    Agreement.objects.filter(pk__in=batch)
+                    .select_related("type")
+                    .prefetch_related("participations__state")
+                    .order_by("slug")
+                )
+            )
+        ),
+    )
     yield (
         fmt.PARTIES,
         _parties(
-            Participation.objects.filter(agreement__in=ids)
-            .select_related("agreement", "state")
-            .order_by("agreement__slug", "state__alpha3")
+            batched(
+                lambda batch: (
+                    Participation.objects.filter(agreement__in=batch)
+                    .select_related("agreement", "state")
+                    .order_by("agreement__slug", "state__alpha3")
+                )
+            )
         ),
     )
     yield (
         fmt.EVENTS,
         _events(
-            selectors.counting_events()
-            .filter(agreement__in=ids)
-            .select_related("agreement")
-            .order_by("agreement__slug", "effective_on", "id")
+            batched(
+                lambda batch: (
+                    selectors.counting_events()
+                    .filter(agreement__in=batch)
+                    .select_related("agreement")
+                    .order_by("agreement__slug", "effective_on", "id")
+                )
+            )
         ),
     )
     yield (
         fmt.ROUNDS,
         _rounds(
-            NegotiationRound.objects.filter(agreement__in=ids)
-            .select_related("agreement", "host")
-            .order_by("agreement__slug", "number")
+            batched(
+                lambda batch: (
+                    NegotiationRound.objects.filter(agreement__in=batch)
+                    .select_related("agreement", "host")
+                    .order_by("agreement__slug", "number")
+                )
+            )
         ),
     )
     yield (
         fmt.MILESTONES,
         _milestones(
-            Milestone.objects.filter(agreement__in=ids)
-            .select_related("agreement", "responsible_party")
-            .order_by("agreement__slug", "due_on", "id")
+            batched(
+                lambda batch: (
+                    Milestone.objects.filter(agreement__in=batch)
+                    .select_related("agreement", "responsible_party")
+                    .order_by("agreement__slug", "due_on", "id")
+                )
+            )
         ),
     )
-    counting = selectors.counting_events().filter(agreement__in=ids).values("pk")
     yield (
         fmt.CITATIONS,
         _citations(
-            Citation.objects.filter(agreement__in=ids)
-            .filter(Q(event__isnull=True) | Q(event__in=counting))
-            .select_related("agreement", "event", "round", "milestone", "participation__state")
-            .order_by("agreement__slug", "id")
+            batched(
+                lambda batch: (
+                    Citation.objects.filter(agreement__in=batch)
+                    .filter(
+                        Q(event__isnull=True)
+                        | Q(event__in=selectors.counting_events().filter(agreement__in=batch).values("pk"))
+                    )
+                    .select_related("agreement", "event", "round", "milestone", "participation__state")
+                    .order_by("agreement__slug", "id")
+                )
+            )
         ),
     )
 
@@ -143,7 +185,7 @@ def _groupings(rows: QuerySet[Grouping]) -> Iterator[Values]:
 
 
 def _sources(rows: QuerySet[Source]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+    for row in rows:  # the sources the chosen agreements cite: far fewer than their facts
         yield {
             "key": _key(row.pk),
             "title": row.title,
@@ -154,8 +196,8 @@ def _sources(rows: QuerySet[Source]) -> Iterator[Values]:
         }
 
 
-def _agreements(rows: QuerySet[Agreement]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _agreements(rows: Iterable[Agreement]) -> Iterator[Values]:
+    for row in rows:
         yield {
             "slug": row.slug,
             "title": row.title,
@@ -167,8 +209,8 @@ def _agreements(rows: QuerySet[Agreement]) -> Iterator[Values]:
         }
 
 
-def _parties(rows: QuerySet[Participation]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _parties(rows: Iterable[Participation]) -> Iterator[Values]:
+    for row in rows:
         values = {
             "agreement": row.agreement.slug,
             "state": row.state.alpha3,
@@ -187,8 +229,8 @@ def _parties(rows: QuerySet[Participation]) -> Iterator[Values]:
             yield values  # a party with no steps of its own is on the agreements sheet already
 
 
-def _events(rows: QuerySet[Any]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _events(rows: Iterable[Any]) -> Iterator[Values]:
+    for row in rows:
         yield {
             "agreement": row.agreement.slug,
             "status": row.status,
@@ -200,8 +242,8 @@ def _events(rows: QuerySet[Any]) -> Iterator[Values]:
         }
 
 
-def _rounds(rows: QuerySet[NegotiationRound]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _rounds(rows: Iterable[NegotiationRound]) -> Iterator[Values]:
+    for row in rows:
         yield {
             "agreement": row.agreement.slug,
             "number": row.number,
@@ -215,8 +257,8 @@ def _rounds(rows: QuerySet[NegotiationRound]) -> Iterator[Values]:
         }
 
 
-def _milestones(rows: QuerySet[Milestone]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _milestones(rows: Iterable[Milestone]) -> Iterator[Values]:
+    for row in rows:
         yield {
             "agreement": row.agreement.slug,
             "title": row.title,
@@ -231,8 +273,8 @@ def _milestones(rows: QuerySet[Milestone]) -> Iterator[Values]:
         }
 
 
-def _citations(rows: QuerySet[Citation]) -> Iterator[Values]:
-    for row in rows.iterator(chunk_size=CHUNK):
+def _citations(rows: Iterable[Citation]) -> Iterator[Values]:
+    for row in rows:
         values: Values = {"agreement": row.agreement.slug}
         if row.event is not None:
             values |= {

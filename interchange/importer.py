@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import policy
 from accounts.policy import Action
@@ -50,6 +51,13 @@ from .reading import FileRefused, RecordFile, Row, SheetData, known_sheet, open_
 M = TypeVar("M", bound=models.Model)
 CREATED, CHANGED, UNCHANGED, REFUSED = "created", "changed", "unchanged", "refused"
 OUTCOMES = (CREATED, CHANGED, UNCHANGED, REFUSED)
+# What a row's outcome reads as on the page and in a summary (the codes above are the API's).
+OUTCOME_LABELS = {
+    CREATED: gettext_lazy("created"),
+    CHANGED: gettext_lazy("changed"),
+    UNCHANGED: gettext_lazy("unchanged"),
+    REFUSED: gettext_lazy("refused"),
+}
 
 _DATE_FORMS = [
     (re.compile(r"\d{4}-\d{2}-\d{2}"), DatePrecision.DAY),
@@ -101,6 +109,10 @@ class RowResult:
     changes: list[FieldChange] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
+
     def as_dict(self) -> dict[str, object]:
         return {
             "sheet": self.sheet,
@@ -137,7 +149,7 @@ class ImportReport:
         return sum(outcomes.get(outcome, 0) for outcomes in self.counts.values())
 
     def summary(self) -> str:
-        parts = [f"{outcome} {self.total(outcome)}" for outcome in OUTCOMES]
+        parts = [f"{OUTCOME_LABELS[outcome]} {self.total(outcome)}" for outcome in OUTCOMES]
         verb = _("applied") if self.applied else (_("dry run") if self.dry_run else _("nothing written"))
         return _("%(rows)s rows (%(parts)s); %(errors)s errors; %(verb)s.") % {
             "rows": self.rows_read,

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from negotiations.models import NegotiationRound, StatusEvent
+from negotiations.models import Agreement, NegotiationRound, StatusEvent
 
 from .conftest import assert_accessible, make_user, sign_in
 
@@ -23,7 +23,12 @@ def test_analyst_goes_from_overview_to_france_japan(new_page: object, axe_source
     page.get_by_role("button", name="Apply filters").click()
     assert "party=JPN" in page.url
     results = page.get_by_role("region", name=re.compile(r"\d+ agreements"))
-    assert results.get_by_role("heading").inner_text() == "6 agreements"
+    # The filter keeps Japan's agreements and leaves the others out (the seeded record has both kinds).
+    japanese = Agreement.objects.filter(parties__alpha3="JPN").distinct()
+    assert 0 < japanese.count() < Agreement.objects.count()
+    assert results.get_by_role("heading").inner_text() == f"{japanese.count()} agreements"
+    without_japan = Agreement.objects.exclude(parties__alpha3="JPN").order_by("slug").first()
+    assert results.get_by_role("link", name=without_japan.title, exact=True).count() == 0
     assert_accessible(page, axe_source)
     page.get_by_role("link", name="France–Japan Reciprocal Access Agreement").click()
     assert page.get_by_role("heading", level=1).inner_text() == "France–Japan Reciprocal Access Agreement"
@@ -56,17 +61,20 @@ def test_official_of_japan_records_a_round_and_a_status_change(new_page: object,
 
     page.get_by_role("link", name="Record a status change").click()
     assert_accessible(page, axe_source)
-    page.get_by_label("New status").select_option("negotiating")
-    page.get_by_label("Effective date").fill("2024-07-01")
+    # The seeded record has the talks under way since September 2024: the next step is the agreement in principle.
+    page.get_by_label("New status").select_option("agreed_in_principle")
+    page.get_by_label("Effective date").fill("2025-01-15")
     page.get_by_text("A new source", exact=True).click()
-    page.get_by_label("Title of a new source").fill("First round of RAA talks in Paris")
+    page.get_by_label("Title of a new source").fill("Tokyo and Paris settle the outline of their access pact")
     page.get_by_label("Publisher").fill("Kyodo News")
-    page.get_by_label("Note").fill("First negotiation round.")
+    page.get_by_label("Note").fill("Outline settled after the last round.")
     page.get_by_role("button", name="Record the change").click()
 
     history = page.get_by_role("region", name="History")
-    assert "negotiating" in history.inner_text() and "Kyodo News" in history.inner_text()
-    assert "official-jp" in history.inner_text()
+    row = history.locator("tr", has_text="Outline settled after the last round.")
+    assert "agreed in principle" in row.inner_text() and "Kyodo News" in row.inner_text()
+    assert "official-jp" in row.inner_text()
+    assert Agreement.objects.get(slug="france-japan-raa").status == "agreed_in_principle"
     rounds = page.get_by_role("region", name="Negotiation rounds")
     assert "Paris" in rounds.inner_text() and "no public source" in rounds.inner_text()
     assert NegotiationRound.objects.filter(agreement__slug="france-japan-raa", place="Paris").exists()
@@ -130,11 +138,12 @@ def test_a_stale_form_is_refused_with_a_message(new_page: object) -> None:
     sign_in(second, "official-fr")
     for page in (first, second):
         page.goto("/agreements/france-japan-raa/status/")
-        page.get_by_label("Effective date").fill("2024-06-01")
+        page.get_by_label("Effective date").fill("2025-01-15")
         # Both forms meet the evidence rule, so the only thing that can refuse the second is its stale version.
         page.get_by_label("No public source", exact=True).check()
         page.get_by_label("Why there is no public source").fill("Said at a joint press briefing.")
-    first.get_by_label("New status").select_option("negotiating")
+    # Either move is allowed from where the seeded record stands (negotiating) and from where the first leaves it.
+    first.get_by_label("New status").select_option("agreed_in_principle")
     first.get_by_role("button", name="Record the change").click()
     assert "The status change was recorded." in first.content()
     second.get_by_label("New status").select_option("abandoned")

@@ -101,10 +101,11 @@ def test_citations_and_the_contradiction_are_shown_in_english_and_german(
         assert page.locator("html").get_attribute("lang") == wording.lang
         history = page.locator("#history")
         assert history.get_by_role("heading", level=2).inner_text() == wording.history
-        # The signing's row: the one that lists the further citations; no other fact of the page has any.
-        row = history.locator("tr", has=page.locator("ul.citations"))
-        assert row.count() == 1, f"{wording.lang}: {row.count()} rows with citations"
-        assert "Kishida–Morrison." in row.inner_text()
+        # The signing's row (the seeded record cites a further source for another fact too, whose row is not this).
+        row = history.locator("tr", has=page.locator("ul.citations"), has_text="Kishida–Morrison.")
+        assert row.count() == 1, f"{wording.lang}: {row.count()} signing rows with citations"
+        cited = history.locator("tr", has=page.get_by_role("link", name=CONFIRMING["title"]))
+        assert cited.count() == 1, f"{wording.lang}: the new citations are shown in {cited.count()} rows"
 
         confirming = row.locator("li.citation-states")
         assert confirming.locator(".badge").inner_text() == wording.states
@@ -134,17 +135,19 @@ def test_official_must_cite_a_source_or_say_why_there_is_none(new_page: object, 
     page = new_page()
     sign_in(page, "official-jp")
     page.goto("/agreements/france-japan-raa/status/")
-    page.get_by_label("New status").select_option("negotiating")
-    page.get_by_label("Effective date").fill("2024-07-01")
-    page.get_by_label("Note").fill("Talks opened in Tokyo.")
+    # The seeded record has the talks under way since September 2024: the next step is the agreement in principle.
+    page.get_by_label("New status").select_option("agreed_in_principle")
+    page.get_by_label("Effective date").fill("2025-01-15")
+    page.get_by_label("Note").fill("Outline agreed in Tokyo.")
     events = StatusEvent.objects.filter(agreement__slug="france-japan-raa").count()
     page.get_by_role("button", name="Record the change").click()
 
     error = page.locator("#id_source_error")
     assert "Cite a source, or choose “no public source” and say why" in error.inner_text()
+    assert page.locator("#id_status_error").count() == 0  # the move itself is allowed: only the evidence is missing
     assert page.locator(".field.has-error", has=page.locator("#id_source")).count() == 1
     assert StatusEvent.objects.filter(agreement__slug="france-japan-raa").count() == events
-    assert page.get_by_label("Note").input_value() == "Talks opened in Tokyo."  # what was typed is kept
+    assert page.get_by_label("Note").input_value() == "Outline agreed in Tokyo."  # what was typed is kept
 
     reason = "Announced by both ministries at a joint press briefing; no text was published."
     page.get_by_label("No public source", exact=True).check()
@@ -152,8 +155,8 @@ def test_official_must_cite_a_source_or_say_why_there_is_none(new_page: object, 
     page.get_by_role("button", name="Record the change").click()
 
     assert "The status change was recorded." in page.get_by_role("status").first.inner_text()
-    row = page.locator("#history tr", has_text="Talks opened in Tokyo.")
+    row = page.locator("#history tr", has_text="Outline agreed in Tokyo.")
     assert "no public source" in row.locator(".badge-nosource").inner_text()
     assert reason in row.inner_text()
-    recorded = StatusEvent.objects.get(agreement__slug="france-japan-raa", note="Talks opened in Tokyo.")
+    recorded = StatusEvent.objects.get(agreement__slug="france-japan-raa", note="Outline agreed in Tokyo.")
     assert recorded.source is None and recorded.no_source_reason == reason
