@@ -62,7 +62,10 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["api_url", "id", "title", "publisher", "url", "published_on", "language", "created_at", "updated_at"]
+        fields = [
+            "api_url", "id", "title", "publisher", "url", "published_on", "published_precision", "language",
+            "created_at", "updated_at",
+        ]  # fmt: skip
         # uniqueness: the model's constraint, checked by the service
         extra_kwargs: dict[str, dict[str, Any]] = {"url": {"validators": []}}
 
@@ -70,7 +73,7 @@ class SourceSerializer(StrictTypesMixin, serializers.ModelSerializer):
 class SourceBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["id", "title", "publisher", "url", "published_on", "language"]
+        fields = ["id", "title", "publisher", "url", "published_on", "published_precision", "language"]
 
 
 class CitationBriefSerializer(serializers.ModelSerializer):
@@ -332,6 +335,7 @@ class RoundSerializer(EvidenceMixin, StrictTypesMixin, serializers.HyperlinkedMo
             "agreement",
             "number",
             "starts_on",
+            "starts_precision",
             "ends_on",
             "place",
             "host",
@@ -367,6 +371,7 @@ class MilestoneSerializer(EvidenceMixin, StrictTypesMixin, serializers.Hyperlink
             "kind",
             "title",
             "due_on",
+            "due_precision",
             "completed_on",
             "status",
             "overdue",
