@@ -223,10 +223,29 @@ class StatusChangeForm(NewSourceFields, VersionedForm):
         return data
 
 
-class RoundForm(NewSourceFields, VersionedModelForm):
+class _DatePrecisionField:
+    """A date's precision beside it (a round known to start in June 2025 starts in 2025-06): a day unless the
+    form says otherwise, so a form that leaves it out records a day, as before the field existed."""
+
+    precision_fields: tuple[str, ...] = ()
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def _offer_precision(self) -> None:
+        for name in self.precision_fields:
+            self.fields[name].required = False
+            self.fields[name].initial = DatePrecision.DAY
+
+    def _precision(self, name: str) -> str:
+        return self.cleaned_data.get(name) or DatePrecision.DAY
+
+
+class RoundForm(_DatePrecisionField, NewSourceFields, VersionedModelForm):
+    precision_fields = ("starts_precision",)
+
     class Meta:
         model = NegotiationRound
-        fields = ["number", "starts_on", "ends_on", "place", "host", "summary", "source"]
+        fields = ["number", "starts_on", "starts_precision", "ends_on", "place", "host", "summary", "source"]
         widgets = {
             "starts_on": IsoDateInput(),
             "ends_on": IsoDateInput(),
@@ -236,6 +255,7 @@ class RoundForm(NewSourceFields, VersionedModelForm):
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # ModelForm's arguments, passed on
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement
+        self._offer_precision()
         _offer(self.fields["source"], source_choices(agreement))
         _offer(self.fields["host"], State.objects.order_by("short_name"))
         if self.instance.pk:
@@ -243,11 +263,19 @@ class RoundForm(NewSourceFields, VersionedModelForm):
         else:
             self.fields["number"].initial = (agreement.rounds.aggregate(n=Max("number"))["n"] or 0) + 1
 
+    def clean_starts_precision(self) -> str:
+        return self._precision("starts_precision")
 
-class MilestoneForm(NewSourceFields, VersionedModelForm):
+
+class MilestoneForm(_DatePrecisionField, NewSourceFields, VersionedModelForm):
+    precision_fields = ("due_precision",)
+
     class Meta:
         model = Milestone
-        fields = ["kind", "title", "due_on", "status", "completed_on", "responsible_party", "note", "source"]
+        fields = [
+            "kind", "title", "due_on", "due_precision", "status", "completed_on", "responsible_party", "note",
+            "source",
+        ]  # fmt: skip
         widgets = {
             "due_on": IsoDateInput(),
             "completed_on": IsoDateInput(),
@@ -257,19 +285,31 @@ class MilestoneForm(NewSourceFields, VersionedModelForm):
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:  # ModelForm's arguments, passed on
         super().__init__(*args, **kwargs)
         self.instance.agreement = agreement
+        self._offer_precision()
         _offer(self.fields["source"], source_choices(agreement))
         _offer(self.fields["responsible_party"], State.objects.filter(participations__agreement=agreement))
         if self.instance.pk:
             self.fields["version"].initial = version_of(self.instance)
 
+    def clean_due_precision(self) -> str:
+        return self._precision("due_precision")
 
-class SourceForm(forms.ModelForm):
+
+class SourceForm(_DatePrecisionField, forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, required=False, assume_scheme="https")
+    precision_fields = ("published_precision",)
 
     class Meta:
         model = Source
-        fields = ["title", "publisher", "url", "published_on", "language"]
+        fields = ["title", "publisher", "url", "published_on", "published_precision", "language"]
         widgets = {"published_on": IsoDateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # ModelForm's arguments, passed on
+        super().__init__(*args, **kwargs)
+        self._offer_precision()
+
+    def clean_published_precision(self) -> str:
+        return self._precision("published_precision")
 
 
 class ConfirmCurrentForm(VersionedForm):
