@@ -316,8 +316,8 @@ def test_the_app_answers_while_redis_is_down_and_notices_arrive_once_after(
                 f"{base}/api/v1/agreements/france-japan-raa/transition/",
                 token=key,
                 body={
-                    "status": "negotiating",
-                    "effective_on": "2024-06-01",
+                    "status": "agreed_in_principle",
+                    "effective_on": "2025-01-15",
                     "no_source_reason": "Said at a briefing (test).",
                 },
             )
@@ -334,7 +334,7 @@ def test_the_app_answers_while_redis_is_down_and_notices_arrive_once_after(
             assert done.returncode == 0 and "skipped" not in done.stdout, done.stderr[-3000:]
             assert timings["send_reminders --enqueue"] < 20 and timings["sweep task"] < 20, timings
 
-            assert Agreement.objects.get(pk=france_japan.pk).status == "negotiating"
+            assert Agreement.objects.get(pk=france_japan.pk).status == "agreed_in_principle"
             notices = Notification.objects.filter(event__agreement=france_japan)
             assert sorted(notices.values_list("channel", "state")) == [("email", "pending"), ("webhook", "pending")]
             assert receiver.requests == [] and _messages(mail_dir) == []
@@ -355,5 +355,5 @@ def test_the_app_answers_while_redis_is_down_and_notices_arrive_once_after(
     sent = _messages(mail_dir)
     assert len(sent) == 1, sent
     assert len(receiver.requests) == len(receiver.delivered_ids()) == 1, [r.headers for r in receiver.requests]
-    assert json.loads(receiver.requests[0].body)["data"]["status"] == "negotiating"
+    assert json.loads(receiver.requests[0].body)["data"]["status"] == "agreed_in_principle"
     print(f"Redis {fault}: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timings.items()))

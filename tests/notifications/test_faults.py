@@ -183,8 +183,8 @@ def test_status_change_through_the_api_email_and_signed_webhook_with_retries(
                 "/api/v1/agreements/france-japan-raa/transition/",
                 json.dumps(
                     {
-                        "status": "negotiating",
-                        "effective_on": "2024-06-01",
+                        "status": "agreed_in_principle",
+                        "effective_on": "2025-01-15",
                         "no_source_reason": "Said at a briefing (test).",
                     }
                 ),
@@ -206,7 +206,7 @@ def test_status_change_through_the_api_email_and_signed_webhook_with_retries(
         last.body,
         last.headers["webhook-signature"],
     )
-    assert json.loads(last.body)["data"]["status"] == "negotiating"
+    assert json.loads(last.body)["data"]["status"] == "agreed_in_principle"
     assert len(_messages(mail_dir)) == 1
     print(f"api change: e-mails {len(_messages(mail_dir))}, webhook tries {len(receiver.requests)}")
 
@@ -228,8 +228,8 @@ def test_worker_killed_mid_delivery_is_delivered_once_by_a_new_worker(
                 "/api/v1/agreements/france-japan-raa/transition/",
                 json.dumps(
                     {
-                        "status": "negotiating",
-                        "effective_on": "2024-06-01",
+                        "status": "agreed_in_principle",
+                        "effective_on": "2025-01-15",
                         "no_source_reason": "Said at a briefing (test).",
                     }
                 ),
@@ -288,9 +288,9 @@ def test_redis_down_while_statuses_change_then_every_notice_once(
     client = Client()
     client.force_login(official_jp)
     changes = [
-        ("france-japan-raa", "negotiating", "2024-07-01"),
-        ("japan-italy-acsa", "negotiating", "2024-07-01"),
-        ("france-japan-raa", "agreed_in_principle", "2024-08-01"),
+        ("france-japan-raa", "agreed_in_principle", "2025-01-15"),  # negotiating since September 2024
+        ("japan-singapore-dea", "negotiating", "2025-01-15"),  # talks agreed in 2022
+        ("france-japan-raa", "signed", "2025-02-01"),
     ]
     try:
         env = _environment(mail_dir, url)
