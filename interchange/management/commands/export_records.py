@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import QueryDict
 
 from interchange import exporter
 from negotiations.filtersets import AgreementFilterSet
@@ -38,12 +39,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Say the format: a file ending in .xlsx, .ods, .yaml or .json, or --format (got {target!r})."
             )
-        filters = {}
+        filters = QueryDict(mutable=True)  # as the list's query string: a filter may repeat (party=JPN party=FRA)
         for item in options["filter"]:
             name, sep, value = item.partition("=")
             if not sep:
                 raise CommandError(f"--filter takes NAME=VALUE, got {item!r}.")
-            filters[name] = value
+            filters.appendlist(name, value)
         filterset = AgreementFilterSet(filters, queryset=Agreement.objects.all())
         if not filterset.is_valid():
             problems = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
