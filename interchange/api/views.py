@@ -19,6 +19,7 @@ from accounts.policy import Action, acting_user
 from negotiations.models import Agreement
 from raa_tracker.api.concurrency import ConcurrencyMixin
 from raa_tracker.api.problems import PROBLEM_CONTENT_TYPE, problem
+from raa_tracker.api.renderers import ORJSONRenderer
 from raa_tracker.api.serializers import StrictTypesMixin
 
 from ..format import BY_NAME
@@ -60,6 +61,7 @@ class ImportViewSet(ConcurrencyMixin[Agreement], ViewSet):
     encoding (application/json: format, version and one list per sheet)."""
 
     parser_classes = [MultiPartParser, JSONParser]
+    renderer_classes = [ORJSONRenderer]  # the report is JSON (?format=json); any other format is a 400
     permission_classes = [ImportPermission]
 
     @extend_schema(
@@ -78,7 +80,7 @@ class ImportViewSet(ConcurrencyMixin[Agreement], ViewSet):
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > settings.IMPORT_MAX_BYTES + FRAMING:  # refused before Django stores the upload
             return self._problem(413, FileRefused.too_large(declared).message)
-        unknown = sorted(set(request.query_params) - {"apply"})
+        unknown = sorted(set(request.query_params) - {"apply", "format"})
         apply = request.query_params.get("apply", "false").lower()
         if unknown or apply not in ("true", "false"):
             errors = {name: ["Unknown parameter."] for name in unknown}
