@@ -77,12 +77,13 @@ def _add_background(count: int, agreement_ids: list[int]) -> None:
         cursor.execute(
             f"""
             INSERT INTO {Milestone._meta.db_table}
-                (agreement_id, kind, title, due_on, completed_on, status, note, no_source_reason,
+                (agreement_id, kind, title, due_on, due_precision, completed_on, status, note, no_source_reason,
                  created_at, updated_at)
             SELECT ids[1 + n %% cardinality(ids)], 'other', 'Background ' || n,
                    CASE n %% 3 WHEN 0 THEN %(today)s::date + 400 + n %% 3000
                                WHEN 1 THEN %(today)s::date - 30 - n %% 3000
                                ELSE %(today)s::date - 30 + n %% 60 END,
+                   'day',
                    CASE n %% 3 WHEN 2 THEN %(today)s::date - 40 END,
                    CASE n %% 3 WHEN 2 THEN 'done' ELSE 'planned' END,
                    '', '', now(), now()

@@ -1,9 +1,10 @@
 """Reading a record file (docs/import-format.md) into rows, sheet by sheet, without trusting it.
 
 A workbook is read as values only: a cell holding a formula is reported, never evaluated. XLSX is streamed
-row by row (openpyxl's read-only mode), so a large file does not sit in memory; ODS (odfpy) and YAML/JSON are
-read whole, within the size limit. A workbook is a zip archive, so it is measured before it is opened: one
-that would unpack past IMPORT_MAX_UNPACKED_BYTES, or is packed far tighter than any spreadsheet, is refused.
+row by row (interchange.xlsx, on openpyxl's read-only mode), so a large file does not sit in memory; ODS
+(odfpy) and YAML/JSON are read whole, within the size limit. A workbook is a zip archive, so it is measured
+before it is opened: one that would unpack past IMPORT_MAX_UNPACKED_BYTES, or is packed far tighter than any
+spreadsheet, is refused.
 Whatever the file's fault, the reader raises FileRefused with a sentence a person can act on.
 """
 
@@ -14,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import orjson
 import yaml
@@ -22,6 +23,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .format import ABOUT_SHEET, BY_NAME, FORMAT, NESTED, VERSION
+
+if TYPE_CHECKING:
+    from .xlsx import StreamedSheet
 
 # A spreadsheet's XML packs perhaps twenty to one; a part packed tighter than this is a zip bomb.
 MAX_PACKING_RATIO = 200
@@ -194,11 +198,10 @@ class _Xlsx(RecordFile):
     kind = "xlsx"
 
     def __init__(self, stream: IO[bytes]) -> None:
-        import openpyxl  # imported when used: a large module that only imports need
+        from .xlsx import open_workbook  # imported when used: openpyxl is a large module that only imports need
 
         try:
-            # Read-only streams the rows; data_only=False keeps a formula a formula (reported, never evaluated).
-            self.workbook = openpyxl.load_workbook(stream, read_only=True, data_only=False)
+            self.workbook = open_workbook(stream)
         except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
             raise _damaged("XLSX", error) from None
 
@@ -206,22 +209,36 @@ class _Xlsx(RecordFile):
         return list(self.workbook.sheetnames)
 
     def sheet(self, name: str) -> SheetData:
-        worksheet = self.workbook[name]
-        rows = worksheet.iter_rows()
+        worksheet = cast("StreamedSheet", self.workbook[name])
+        rows = self._cells(worksheet.cell_rows())
         try:
-            header = next(rows, None)
+            first = next(rows, None)
         except Exception as error:  # noqa: BLE001
             raise _damaged("XLSX", error) from None
-        columns = [str(_clean(cell.value) or "") for cell in header or ()]
-        total = worksheet.max_row - 1 if isinstance(worksheet.max_row, int) and worksheet.max_row > 1 else None
+        header_number, header = first or (1, [])
+        columns = [str(value or "") for value, _formula in header]
+        last = worksheet.max_row
+        total = last - header_number if isinstance(last, int) and last > header_number else None
         return SheetData(name, columns, self._rows(name, columns, rows), total)
 
-    def _rows(self, name: str, columns: list[str], rows: Iterator[Any]) -> Iterator[Row]:
+    @staticmethod
+    def _cells(
+        cell_rows: Iterator[tuple[int, list[dict[str, Any]]]],
+    ) -> Iterator[tuple[int, list[tuple[object, bool]]]]:
+        """Each row's number and its cells in column order, a gap filled: (value, holds a formula)."""
+        for number, cells in cell_rows:
+            width = max((cell["column"] for cell in cells), default=0)
+            row: list[tuple[object, bool]] = [(None, False)] * width
+            for cell in cells:
+                row[cell["column"] - 1] = (_clean(cell["value"]), cell["data_type"] == "f")
+            yield number, row
 
+    def _rows(
+        self, name: str, columns: list[str], rows: Iterator[tuple[int, list[tuple[object, bool]]]]
+    ) -> Iterator[Row]:
         try:
-            for number, cells in enumerate(rows, start=2):
-                pairs = [(_clean(cell.value), getattr(cell, "data_type", None) == "f") for cell in cells]
-                row = _row(name, number, columns, pairs)
+            for number, cells in rows:
+                row = _row(name, number, columns, cells)
                 if row is not None:
                     yield row
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
