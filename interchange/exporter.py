@@ -300,7 +300,29 @@ def _citations(rows: Iterable[Citation]) -> Iterator[Values]:
 
 
 def _cells(sheet: Sheet, values: Values) -> list[object]:
-    return [values.get(name) if values.get(name) not in ("", None) else None for name in sheet.names]
+    """A row's cells in the sheet's column order; text without the control characters no workbook holds."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells: list[object] = []
+    for name in sheet.names:
+        value = values.get(name)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cells.append(None if value in ("", None) else value)
+    return cells
+
+
+def _xlsx_cells(worksheet: Any, sheet: Sheet, values: Values) -> list[object]:
+    """The row for openpyxl, where text beginning with '=' would become a live formula: it is written as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = _cells(sheet, values)
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.data_type = "s"
+            cells[index] = cell
+    return cells
 
 
 def write_xlsx(
@@ -323,7 +345,7 @@ def write_xlsx(
         worksheet = workbook.create_sheet(sheet.name)
         worksheet.append(sheet.names)
         for values in rows:
-            worksheet.append(_cells(sheet, values))
+            worksheet.append(_xlsx_cells(worksheet, sheet, values))
     workbook.save(out)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from negotiations.choices import ApprovalStatus, CitationRole, MilestoneKind, MilestoneStatus, Status
+from negotiations.models import Milestone, Participation, Source, StatusEvent
 
 FORMAT = "raa-tracker-interchange"
 VERSION = 1
@@ -31,8 +32,6 @@ class Column:
     kind: Kind = Kind.TEXT
     required: bool = False
     choices: type[models.TextChoices] | None = None
-    # A date of something that has happened may not lie in the future; a due or target date may.
-    may_be_future: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,9 @@ class Sheet:
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    # The dates of what has happened, which may not lie in the future: the model's own rule (PAST_DATES),
+    # checked as the row is read so that it is named with the other faults of its value.
+    past_dates: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column | None:
         return next((column for column in self.columns if column.name == name), None)
@@ -78,6 +80,7 @@ SOURCES = Sheet(
         Column("language"),
     ),
     key=("key",),
+    past_dates=Source.PAST_DATES,
 )
 AGREEMENTS = Sheet(
     "agreements",
@@ -87,8 +90,8 @@ AGREEMENTS = Sheet(
         Column("type", required=True),
         Column("parties", Kind.STATES, required=True),
         Column("summary"),
-        Column("target_conclusion_on", Kind.DAY, may_be_future=True),
-        Column("entry_into_force_scheduled_on", Kind.DAY, may_be_future=True),
+        Column("target_conclusion_on", Kind.DAY),
+        Column("entry_into_force_scheduled_on", Kind.DAY),
     ),
     key=("slug",),
 )
@@ -107,6 +110,7 @@ PARTIES = Sheet(
         _SOURCE,
     ),
     key=("agreement", "state"),
+    past_dates=Participation.PAST_DATES,
 )
 EVENTS = Sheet(
     "events",
@@ -120,6 +124,7 @@ EVENTS = Sheet(
         _NO_SOURCE_REASON,
     ),
     key=("agreement", "status", "effective_on"),
+    past_dates=StatusEvent.PAST_DATES,
 )
 ROUNDS = Sheet(
     "rounds",
@@ -141,7 +146,7 @@ MILESTONES = Sheet(
     (
         _AGREEMENT,
         Column("title", required=True),
-        Column("due_on", Kind.DATE, required=True, may_be_future=True),
+        Column("due_on", Kind.DATE, required=True),
         Column("kind", Kind.CHOICE, choices=MilestoneKind),
         Column("status", Kind.CHOICE, choices=MilestoneStatus),
         Column("completed_on", Kind.DAY),
@@ -151,6 +156,7 @@ MILESTONES = Sheet(
         _NO_SOURCE_REASON,
     ),
     key=("agreement", "title", "due_on"),
+    past_dates=Milestone.PAST_DATES,
 )
 
 
@@ -169,7 +175,7 @@ CITATIONS = Sheet(
         _AGREEMENT,
         Column("fact", Kind.CHOICE, required=True, choices=FactKind),
         Column("status", Kind.CHOICE, choices=Status),
-        Column("date", Kind.DATE, may_be_future=True),
+        Column("date", Kind.DATE),
         Column("number", Kind.NUMBER),
         Column("title"),
         Column("state", Kind.STATE),

@@ -11,6 +11,7 @@ Whatever the file's fault, the reader raises FileRefused with a sentence a perso
 import csv
 import datetime
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ MAX_ARCHIVE_MEMBERS = 10_000
 MAX_REPEAT = 1_000
 KINDS = ("xlsx", "ods", "csv", "yaml", "json")
 
+Cells = list[tuple[int, object, bool]]  # the cells of a row that hold something: (column index, value, formula)
+
 
 class FileRefused(Exception):
     """The file cannot be read as a record at all; `status` is the HTTP status that says why (413: too large,
@@ -50,6 +53,21 @@ class FileRefused(Exception):
             % {"size": round(size / 1e6, 1), "limit": round(settings.IMPORT_MAX_BYTES / 1e6, 1)},
             status=413,
         )
+
+
+# What multipart framing adds around an uploaded file, at most, before a request counts as too large.
+UPLOAD_FRAMING = 64 * 1024
+
+
+def refuse_declared_size(content_length: str | None) -> None:
+    """Refuse a request whose body says it is larger than a file may be, before Django stores the upload (it
+    writes an upload to disk before a view sees its size)."""
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        raise FileRefused(_("The request's Content-Length is not a number.")) from None
+    if declared > settings.IMPORT_MAX_BYTES + UPLOAD_FRAMING:
+        raise FileRefused.too_large(declared)
 
 
 @dataclass
@@ -118,20 +136,20 @@ def open_record(name: str, stream: IO[bytes], *, kind: str | None = None, sheet:
         raise FileRefused.too_large(size)
     if size == 0:
         raise FileRefused(_("The file is empty."))
-    if kind == "xlsx":
-        return _Xlsx(_checked_archive(stream, "XLSX"))
-    if kind == "ods":
-        return _Ods(_checked_archive(stream, "ODS"))
+    if kind in ("xlsx", "ods"):
+        workbook = _Xlsx(_checked_archive(stream, "XLSX")) if kind == "xlsx" else _Ods(_checked_archive(stream, "ODS"))
+        _check_about(workbook)
+        return workbook
     if kind == "csv":
         return _Csv(stream, sheet or PurePath(name).stem)
     text = _text(stream.read(), name)
     if kind == "yaml":
-        return _Document(*_yaml(text))
+        return Document(*_yaml(text), kind="yaml")
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise FileRefused(_("The file is not valid JSON: %(error)s") % {"error": error}) from None
-    return _Document(data, {})
+    return Document(data, kind="json")
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -216,33 +234,15 @@ class _Xlsx(RecordFile):
         except Exception as error:  # noqa: BLE001
             raise _damaged("XLSX", error) from None
         header_number, header = first or (1, [])
-        columns = [str(value or "") for value, _formula in header]
+        columns = _header(header)
         last = worksheet.max_row
         total = last - header_number if isinstance(last, int) and last > header_number else None
-        return SheetData(name, columns, self._rows(name, columns, rows), total)
+        return SheetData(name, columns, _workbook_rows(self.kind, name, columns, rows), total)
 
     @staticmethod
-    def _cells(
-        cell_rows: Iterator[tuple[int, list[dict[str, Any]]]],
-    ) -> Iterator[tuple[int, list[tuple[object, bool]]]]:
-        """Each row's number and its cells in column order, a gap filled: (value, holds a formula)."""
+    def _cells(cell_rows: Iterator[tuple[int, list[dict[str, Any]]]]) -> Iterator[tuple[int, Cells]]:
         for number, cells in cell_rows:
-            width = max((cell["column"] for cell in cells), default=0)
-            row: list[tuple[object, bool]] = [(None, False)] * width
-            for cell in cells:
-                row[cell["column"] - 1] = (_clean(cell["value"]), cell["data_type"] == "f")
-            yield number, row
-
-    def _rows(
-        self, name: str, columns: list[str], rows: Iterator[tuple[int, list[tuple[object, bool]]]]
-    ) -> Iterator[Row]:
-        try:
-            for number, cells in rows:
-                row = _row(name, number, columns, cells)
-                if row is not None:
-                    yield row
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise _damaged("XLSX", error) from None
+            yield number, [(cell["column"] - 1, _clean(cell["value"]), cell["data_type"] == "f") for cell in cells]
 
     def close(self) -> None:
         self.workbook.close()
@@ -269,19 +269,23 @@ class _Ods(RecordFile):
 
     def sheet(self, name: str) -> SheetData:
         rows = self._cells(self.tables[name])
-        header = next(rows, None)
-        columns = [str(_clean(value) or "") for value, _formula in (header[1] if header else [])]
-        return SheetData(name, columns, self._rows(name, columns, rows))
+        try:
+            header = next(rows, None)
+        except ValueError as error:
+            raise _damaged("ODS", error) from None
+        columns = _header(header[1] if header else [])
+        return SheetData(name, columns, _workbook_rows(self.kind, name, columns, rows))
 
-    def _cells(self, table: Any) -> Iterator[tuple[int, list[tuple[object, bool]]]]:
-        """(row number, [(value, is formula), ...]) for each row that holds anything, repeats expanded."""
+    def _cells(self, table: Any) -> Iterator[tuple[int, Cells]]:
+        """(row number, its cells) for each row that holds anything, repeats expanded."""
+        from odf.namespaces import TABLENS
         from odf.table import TableRow
 
         number = 0
         for table_row in table.getElementsByType(TableRow):
-            repeat = int(table_row.getAttribute("numberrowsrepeated") or 1)
+            repeat = _count(table_row.attributes.get((TABLENS, "number-rows-repeated")))
             cells = self._row_cells(table_row)
-            if not any(value is not None or formula for value, formula in cells):
+            if not cells:
                 number += repeat
                 continue
             if repeat > MAX_REPEAT:
@@ -291,40 +295,66 @@ class _Ods(RecordFile):
                 yield number, cells
 
     @staticmethod
-    def _row_cells(table_row: Any) -> list[tuple[object, bool]]:
+    def _row_cells(table_row: Any) -> Cells:
+        """The cells that hold a value or a formula, each with its column index (a blank advances it)."""
         from odf.namespaces import OFFICENS, TABLENS
 
-        cells: list[tuple[object, bool]] = []
+        cells: Cells = []
+        index = 0
         for cell in table_row.childNodes:
             if cell.qname[0] != TABLENS or cell.qname[1] not in ("table-cell", "covered-table-cell"):
                 continue
-            repeat = int(cell.attributes.get((TABLENS, "number-columns-repeated")) or 1)
+            repeat = _count(cell.attributes.get((TABLENS, "number-columns-repeated")))
             formula = bool(cell.attributes.get((TABLENS, "formula")))
             value = _ods_value(cell, OFFICENS)
-            if value is None and not formula:
-                cells.extend([(None, False)] * min(repeat, MAX_REPEAT))  # trailing blanks of a row, often 16,000
-                continue
-            if repeat > MAX_REPEAT:
-                raise FileRefused(_("The ODS workbook repeats a cell %(count)s times: refused.") % {"count": repeat})
-            cells.extend([(value, formula)] * repeat)
+            if value is not None or formula:
+                if repeat > MAX_REPEAT:
+                    raise FileRefused(
+                        _("The ODS workbook repeats a cell %(count)s times: refused.") % {"count": repeat}
+                    )
+                cells.extend((index + offset, value, formula) for offset in range(repeat))
+            index += repeat  # trailing blanks of a row are often 16,000 columns: skipped, not listed
         return cells
 
-    def _rows(
-        self, name: str, columns: list[str], rows: Iterator[tuple[int, list[tuple[object, bool]]]]
-    ) -> Iterator[Row]:
 
+def _count(text: object) -> int:
+    """An ODS repeat count ("3"): a count that is not a positive whole number is damage."""
+    try:
+        count = int(str(text or 1))
+    except ValueError:
+        raise ValueError(f"repeat count {str(text)[:20]!r}") from None
+    if count < 1:
+        raise ValueError(f"repeat count {count}")
+    return count
+
+
+def _header(cells: Cells) -> list[str]:
+    """The column names of a header row, by position ("" where a column has none)."""
+    columns = [""] * (max((index for index, _value, _formula in cells), default=-1) + 1)
+    for index, value, _formula in cells:
+        columns[index] = str(value or "")
+    return columns
+
+
+def _workbook_rows(kind: str, name: str, columns: list[str], rows: Iterator[tuple[int, Cells]]) -> Iterator[Row]:
+    """The sheet's rows that hold something; a part that cannot be read midway is the workbook's damage."""
+    try:
         for number, cells in rows:
             row = _row(name, number, columns, cells)
             if row is not None:
                 yield row
+    except FileRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - XML, zip, inflate and value errors alike
+        raise _damaged(kind.upper(), error) from None
 
 
-def _row(sheet: str, number: int, columns: list[str], cells: list[tuple[object, bool]]) -> Row | None:
-    """A workbook row from its cells, each (value, holds a formula): None when it holds nothing."""
+def _row(sheet: str, number: int, columns: list[str], cells: Cells) -> Row | None:
+    """A workbook row from the cells that hold something: None when it holds nothing."""
     from openpyxl.utils import get_column_letter
 
     row = Row(sheet, number, {})
-    for index, (value, formula) in enumerate(cells):
+    for index, value, formula in cells:
         column = columns[index] if index < len(columns) else ""
         if formula:
             row.formulas.append(column or get_column_letter(index + 1))
@@ -343,7 +373,9 @@ def _ods_value(cell: Any, officens: str) -> object:
 
     kind = cell.attributes.get((officens, "value-type"))
     if kind in ("float", "percentage", "currency"):
-        number = float(cell.attributes.get((officens, "value")) or 0)
+        number = float(cell.attributes.get((officens, "value")) or 0)  # ValueError if not a number: damage
+        if not math.isfinite(number):
+            raise ValueError(f"number {number}")
         return int(number) if number.is_integer() else number
     if kind == "date":
         text = str(cell.attributes.get((officens, "date-value")) or "")
@@ -374,11 +406,12 @@ class _Csv(RecordFile):
         try:
             header = next(reader, None)
         except (UnicodeDecodeError, csv.Error) as error:
+            text.detach()
             raise self._refused(error, 1) from None
         columns = [column.strip() for column in header or ()]
-        return SheetData(name, columns, self._rows(reader, columns))
+        return SheetData(name, columns, self._rows(text, reader, columns))
 
-    def _rows(self, reader: Any, columns: list[str]) -> Iterator[Row]:
+    def _rows(self, text: io.TextIOWrapper, reader: Any, columns: list[str]) -> Iterator[Row]:
         number = 1
         try:
             for number, cells in enumerate(reader, start=2):
@@ -397,6 +430,8 @@ class _Csv(RecordFile):
                     yield row
         except (UnicodeDecodeError, csv.Error) as error:
             raise self._refused(error, number + 1) from None
+        finally:
+            text.detach()  # the upload stays open: a wrapper closes the stream it wraps when it goes
 
     def _refused(self, error: Exception, number: int) -> FileRefused:
         if isinstance(error, UnicodeDecodeError):
@@ -432,6 +467,10 @@ def _yaml(text: str) -> tuple[object, dict[int, int]]:
         data = _construct(loader, node, lines)
     except yaml.YAMLError as error:
         raise FileRefused(_("The file is not valid YAML: %(error)s") % {"error": error}) from None
+    except TypeError:  # a list or mapping as a mapping's key
+        raise FileRefused(_("The YAML file has a key that is a list or a mapping; a key is a column name.")) from None
+    except RecursionError:
+        raise FileRefused(_("The YAML file nests lists or mappings too deeply for a record.")) from None
     finally:
         loader.dispose()
     return data, lines
@@ -447,13 +486,13 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, lines: dict[int, int]) 
     return loader.construct_object(node, deep=True)
 
 
-class _Document(RecordFile):
+class Document(RecordFile):
     """The YAML or JSON encoding: `format`, `version` and one list per sheet; an agreement may hold its own
-    rows (NESTED), which are read as rows of their sheets with the agreement's slug."""
+    rows (NESTED), which are read as rows of their sheets with the agreement's slug. `lines` maps an item's
+    id to the line it starts on (YAML's; JSON gives none). The API passes a JSON body's parsed data here."""
 
-    kind = "yaml"
-
-    def __init__(self, data: object, lines: dict[int, int]) -> None:
+    def __init__(self, data: object, lines: dict[int, int] | None = None, *, kind: str = "json") -> None:
+        self.kind = kind
         if not isinstance(data, dict):
             raise FileRefused(_("The file must be a mapping of sheet names to lists of rows (docs/import-format.md)."))
         if data.get("format", FORMAT) != FORMAT:
@@ -465,7 +504,7 @@ class _Document(RecordFile):
                 _("The file is version %(version)s of the format; this import reads version %(ours)s.")
                 % {"version": data["version"], "ours": VERSION}
             )
-        self.lines = lines
+        self.lines = lines or {}
         self.rows: dict[str, list[Row]] = {}
         for name, items in data.items():
             if name in ("format", "version"):
@@ -506,9 +545,9 @@ class _Document(RecordFile):
         return SheetData(name, None, iter(rows), len(rows))
 
 
-def about_problems(record: RecordFile) -> None:
-    """A workbook's `about` sheet, when present, must name this format and version."""
-    if ABOUT_SHEET not in record.sheets() or record.kind not in ("xlsx", "ods"):
+def _check_about(record: RecordFile) -> None:
+    """A workbook's `about` sheet, when present, must name this format and version (FileRefused if not)."""
+    if ABOUT_SHEET not in record.sheets():
         return
     data = record.sheet(ABOUT_SHEET)
     pairs = {

@@ -2,11 +2,13 @@
 
 import datetime
 import io
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +19,7 @@ from accounts.policy import Action, acting_user
 from negotiations.models import Agreement
 
 from .forms import ImportForm
-from .importer import ImportReport, RowResult, file_digest, import_records
+from .importer import UNCHANGED, ImportReport, RowResult, file_digest, import_records
 from .models import PendingImport
 from .reading import FileRefused
 
@@ -34,38 +36,38 @@ def import_records_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
     pending: PendingImport | None = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            form.add_error("file", FileRefused.too_large(upload.size).message)
+        try:
+            if upload.size > settings.IMPORT_MAX_BYTES:
+                raise FileRefused.too_large(upload.size)
+            report = import_records(
+                upload,
+                name=upload.name,
+                actor=acting_user(request.user),
+                dry_run=True,
+                sheet=form.cleaned_data["sheet"] or None,
+            )
+        except FileRefused as refused:
+            form.add_error("file", refused.message)
+            status = 413 if refused.status == 413 else 400  # a page answers a file it cannot read as a bad form
         else:
-            try:
-                report = import_records(
-                    upload,
-                    name=upload.name,
-                    actor=acting_user(request.user),
-                    dry_run=True,
-                    sheet=form.cleaned_data["sheet"] or None,
-                )
-            except FileRefused as refused:
-                form.add_error("file", refused.message)
+            if report.ok:
+                pending = _keep(request, upload, form.cleaned_data["sheet"])
             else:
-                if report.ok:
-                    pending = _keep(request, upload, form.cleaned_data["sheet"])
-    status = 422 if report is not None and not report.ok else 413 if _too_large(form) else 400 if form.errors else 200
+                status = 422
+    elif form.errors:
+        status = 400
     context = {"form": form, "report": report, "pending": pending, "rows": _shown(report)}
     return render(request, "interchange/import.html", context, status=status)
-
-
-def _too_large(form: ImportForm) -> bool:
-    return any("MB" in str(error) for error in form.errors.get("file", []))
 
 
 def _shown(report: ImportReport | None) -> list[RowResult]:
     if report is None:
         return []
-    listed = [row for row in report.rows if row.outcome != "unchanged"]
-    unchanged = [row for row in report.rows if row.outcome == "unchanged"][: max(SHOWN_ROWS - len(listed), 0)]
+    listed = [row for row in report.rows if row.outcome != UNCHANGED]
+    unchanged = [row for row in report.rows if row.outcome == UNCHANGED][: max(SHOWN_ROWS - len(listed), 0)]
     return sorted(listed + unchanged, key=lambda row: (row.sheet != "sources", row.sheet, row.row))
 
 
@@ -76,39 +78,50 @@ def _keep(request: HttpRequest, upload: object, sheet: str) -> PendingImport:
     content = upload.read()  # type: ignore[attr-defined]
     return PendingImport.objects.create(
         user=acting_user(request.user),
-        name=upload.name,  # type: ignore[attr-defined]
+        name=_short_name(upload.name),  # type: ignore[attr-defined]
         sheet=sheet,
         digest=file_digest(io.BytesIO(content)),
         content=content,
     )
 
 
+def _short_name(name: str) -> str:
+    """The file's name within PendingImport.name, its extension kept (it says how to read the file)."""
+    limit = PendingImport._meta.get_field("name").max_length or 200
+    if len(name) <= limit:
+        return name
+    suffix = PurePath(name).suffix[: limit // 2]
+    return name[: limit - len(suffix)] + suffix
+
+
 def _apply(request: HttpRequest) -> HttpResponse:
-    pending = PendingImport.objects.filter(
-        pk=int(request.POST["apply"]) if str(request.POST.get("apply", "")).isdigit() else 0,
-        user=acting_user(request.user),
-        digest=request.POST.get("digest", ""),
-        uploaded_at__gte=timezone.now() - KEPT_FOR,
-    ).first()
-    if pending is None:
-        messages.error(request, _("That preview has expired or was applied already; upload the file again."))
-        return redirect("import-records")
-    try:
-        report = import_records(
-            io.BytesIO(bytes(pending.content)),
-            name=pending.name,
-            actor=acting_user(request.user),
-            dry_run=False,
-            sheet=pending.sheet or None,
-        )
-    except FileRefused as refused:  # the file was previewed, so this is not expected; say so all the same
-        messages.error(request, refused.message)
-        return redirect("import-records")
-    if not report.ok:  # the record changed since the preview (someone else wrote): show what is refused now
-        form = ImportForm()
-        return render(
-            request, "interchange/import.html", {"form": form, "report": report, "rows": _shown(report)}, status=409
-        )
-    pending.delete()
+    """Apply a previewed file, once: the preview is claimed (deleted) in the import's transaction, so a second
+    submit finds it gone; a refused import rolls the claim back with everything else."""
+    with transaction.atomic():
+        pending = PendingImport.objects.filter(
+            pk=int(request.POST["apply"]) if str(request.POST.get("apply", "")).isdigit() else 0,
+            user=acting_user(request.user),
+            digest=request.POST.get("digest", ""),
+            uploaded_at__gte=timezone.now() - KEPT_FOR,
+        ).first()
+        if pending is None or PendingImport.objects.filter(pk=pending.pk).delete()[0] != 1:
+            messages.error(request, _("That preview has expired or was applied already; upload the file again."))
+            return redirect("import-records")
+        try:
+            report = import_records(
+                io.BytesIO(bytes(pending.content)),
+                name=pending.name,
+                actor=acting_user(request.user),
+                dry_run=False,
+                sheet=pending.sheet or None,
+            )
+        except FileRefused as refused:  # the file was previewed, so this is not expected; say so all the same
+            transaction.set_rollback(True)
+            messages.error(request, refused.message)
+            return redirect("import-records")
+        if not report.ok:  # the record changed since the preview (someone else wrote): show what is refused now
+            transaction.set_rollback(True)
+            context = {"form": ImportForm(), "report": report, "rows": _shown(report)}
+            return render(request, "interchange/import.html", context, status=409)
     messages.success(request, _("Imported %(name)s: %(summary)s") % {"name": pending.name, "summary": report.summary()})
     return redirect("change-list")

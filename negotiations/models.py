@@ -30,8 +30,27 @@ language_code_validator = RegexValidator(
 )
 
 
+FUTURE_DATE = _("%(date)s lies in the future; record what is planned as a milestone")
+
+
+def refuse_future_dates(instance: Model) -> None:
+    """What has happened is dated today or earlier: the fields a model names in PAST_DATES (a publication, a
+    party's signature, approval and entry into force, a milestone's completion, a status change). A planned
+    step is a milestone, or the agreement's scheduled entry into force. The import checks the same names."""
+    today = timezone.localdate()
+    errors = {
+        name: ValidationError(FUTURE_DATE, code="future-date", params={"date": value.isoformat()})
+        for name in getattr(instance, "PAST_DATES", ())
+        if isinstance(value := getattr(instance, name), datetime.date) and value > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 class Source(TimestampedModel):
     """Published evidence for a fact: events, rounds and milestones cite it."""
+
+    PAST_DATES = ("published_on",)
 
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200)
@@ -60,6 +79,9 @@ class Source(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.publisher}: {self.title}"
+
+    def clean(self) -> None:
+        refuse_future_dates(self)
 
 
 class AgreementType(TimestampedModel):
@@ -179,6 +201,8 @@ class Agreement(TimestampedModel):
 class Participation(TimestampedModel):
     """One party's own steps in an agreement: signature, domestic approval, entry into force."""
 
+    PAST_DATES = ("signed_on", "approval_submitted_on", "approval_decided_on", "entry_into_force_on")
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="participations")
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="participations", verbose_name=_("state"))
     signed_on = models.DateField(_("date of signature"), null=True, blank=True)
@@ -227,6 +251,7 @@ class Participation(TimestampedModel):
         return f"{self.state} in {self.agreement}"
 
     def clean(self) -> None:
+        refuse_future_dates(self)
         if self.approval_decided_on and self.approval_status not in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
             raise ValidationError(
                 {"approval_decided_on": _("A decision date needs the approval status approved or rejected.")}
@@ -301,6 +326,8 @@ class Milestone(TimestampedModel):
     Overdue is derived: the due date has passed and it is still planned.
     """
 
+    PAST_DATES = ("completed_on",)
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("kind"), max_length=24, choices=MilestoneKind.choices, default=MilestoneKind.OTHER)
     title = models.CharField(_("title"), max_length=300)
@@ -364,6 +391,7 @@ class Milestone(TimestampedModel):
         return self.title
 
     def clean(self) -> None:
+        refuse_future_dates(self)
         if self.completed_on and self.status != MilestoneStatus.DONE:
             raise ValidationError({"completed_on": _("Only a milestone that is done has a completion date.")})
 
@@ -379,6 +407,8 @@ class StatusEvent(models.Model):
     wrong entry stays in the history but no longer counts. A correction
     without a status retracts the wrong entry.
     """
+
+    PAST_DATES = ("effective_on",)  # checked by services._validate_event, with the status change's rules
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, blank=True)

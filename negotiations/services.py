@@ -38,6 +38,7 @@ from .models import (
     Participation,
     Source,
     StatusEvent,
+    refuse_future_dates,
 )
 
 Actor = User | None  # the user on whose behalf a write is made; None: the application itself
@@ -63,7 +64,7 @@ def _clean(actor: Actor, obj: Model, *, evidence: bool, trusted: Sequence[str] =
     """The model's own rules and, for a fact (`evidence`), the evidence rule: every broken rule at once, each
     beside its field. `trusted` relations the caller loaded itself are not looked up again, and with any the
     check constraints are left to the database (a bulk write's INSERT; Django checks each with a query)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     checks: list[Callable[[], None]] = [
         lambda: obj.full_clean(exclude=list(trusted), validate_constraints=not trusted) if trusted else obj.full_clean()
     ]
@@ -74,10 +75,15 @@ def _clean(actor: Actor, obj: Model, *, evidence: bool, trusted: Sequence[str] =
         try:
             check()
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
+            _gather(errors, error)
     if errors:
         raise ValidationError(errors)
+
+
+def _gather(errors: dict[str, list[ValidationError]], error: ValidationError) -> None:
+    """Add `error`'s messages to `errors` by field, each kept with its code (the import names some as rules)."""
+    for field, field_errors in error.update_error_dict({}).items():
+        errors.setdefault(field, []).extend(field_errors)
 
 
 def _create(actor: Actor, obj: M, *, message: str = "") -> M:
@@ -481,23 +487,25 @@ def _validate_event(event: StatusEvent, actor: Actor, *, bulk: bool = False) -> 
     """The event's rules; in a `bulk` write of new events (no corrections) its agreement, source and recorder
     are the caller's own rows, and the check constraints (a status from the list; a correction's reason) are
     the database's at the INSERT, besides the field's own choices checked here."""
-    errors: dict[str, list[str]] = {}
-    try:
-        _clean(actor, event, evidence=True, trusted=("agreement", "source", "recorded_by") if bulk else ())
-    except ValidationError as error:
-        errors.update(error.message_dict)
-    if isinstance(event.effective_on, datetime.date) and event.effective_on > timezone.localdate():
-        errors.setdefault("effective_on", []).append(
-            _("A status change cannot take effect in the future; record a milestone for what is planned.")
-        )
+    errors: dict[str, list[ValidationError]] = {}
+    for check in (
+        lambda: _clean(actor, event, evidence=True, trusted=("agreement", "source", "recorded_by") if bulk else ()),
+        lambda: refuse_future_dates(event),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            _gather(errors, error)
     corrects = event.corrects
     if corrects is not None:
         if corrects.agreement_id != event.agreement_id:
-            errors.setdefault("corrects", []).append(_("The corrected entry belongs to another agreement."))
+            errors.setdefault("corrects", []).append(
+                ValidationError(_("The corrected entry belongs to another agreement."))
+            )
         if not event.correction_reason.strip():
-            errors.setdefault("correction_reason", []).append(_("Say why the entry is corrected."))
+            errors.setdefault("correction_reason", []).append(ValidationError(_("Say why the entry is corrected.")))
     elif not event.status:
-        errors.setdefault("status", []).append(_("Choose the new status."))
+        errors.setdefault("status", []).append(ValidationError(_("Choose the new status.")))
     if errors:
         raise ValidationError(errors)
 

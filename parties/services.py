@@ -28,19 +28,23 @@ def states_load_from_iso() -> tuple[int, int]:
 
 
 def grouping_upsert(*, code: str, name: str, member_codes: Iterable[str]) -> tuple[Grouping, str]:
-    """Make a grouping's members exactly `member_codes` (alpha-3); returns it and 'created', 'updated' or ''."""
+    """Make a grouping's members exactly `member_codes` (alpha-3); returns it and 'created', 'updated' or ''.
+    Raises ValidationError for a code or name the model refuses."""
     codes = sorted(set(member_codes))
     members = list(State.objects.filter(alpha3__in=codes))
     missing = set(codes) - {state.alpha3 for state in members}
     if missing:
         raise ValueError(f"Unknown state codes for grouping {code}: {', '.join(sorted(missing))}")
     with transaction.atomic():
-        grouping, created = Grouping.objects.get_or_create(code=code, defaults={"name": name})
+        stored = Grouping.objects.filter(code=code).first()
+        created = stored is None
+        grouping = stored or Grouping(code=code, name=name)
         changed = False
-        if grouping.name != name:
+        if created or grouping.name != name:
             grouping.name = name
+            grouping.full_clean()  # the code's form and the lengths, as the admin would check them
             grouping.save()
-            changed = True
+            changed = not created
         current = set(grouping.members.values_list("alpha3", flat=True))
         if current != set(codes):
             grouping.members.set(members)

@@ -4,7 +4,6 @@ import io
 from typing import Any
 
 import orjson
-from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -24,10 +23,7 @@ from raa_tracker.api.serializers import StrictTypesMixin
 
 from ..format import BY_NAME
 from ..importer import import_records
-from ..reading import FileRefused
-
-# What multipart framing adds around the file, at most, before a request counts as too large.
-FRAMING = 64 * 1024
+from ..reading import FileRefused, refuse_declared_size
 
 
 class ImportPermission(permissions.BasePermission):
@@ -77,9 +73,10 @@ class ImportViewSet(ConcurrencyMixin[Agreement], ViewSet):
         },
     )
     def create(self, request: Request) -> Response:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        if declared > settings.IMPORT_MAX_BYTES + FRAMING:  # refused before Django stores the upload
-            return self._problem(413, FileRefused.too_large(declared).message)
+        try:
+            refuse_declared_size(request.META.get("CONTENT_LENGTH"))
+        except FileRefused as refused:
+            return self._problem(refused.status, refused.message, type_name="file-refused")
         unknown = sorted(set(request.query_params) - {"apply", "format"})
         apply = request.query_params.get("apply", "false").lower()
         if unknown or apply not in ("true", "false"):
@@ -109,7 +106,12 @@ class ImportViewSet(ConcurrencyMixin[Agreement], ViewSet):
         unknown = sorted(set(data) - {"format", "version"} - set(BY_NAME))
         if unknown:
             return self._problem(400, "Unknown fields.", errors={name: ["Unknown field."] for name in unknown})
-        return self._import(request, io.BytesIO(orjson.dumps(data)), "request.json", apply)
+        try:
+            body = orjson.dumps(data)  # the digest and the report read the record as the JSON file it is
+        except orjson.JSONEncodeError:
+            detail = "A number in the record is larger than 64 bits; no field of the format holds one."
+            return self._problem(400, detail, errors={"non_field_errors": [detail]})
+        return self._import(request, io.BytesIO(body), "request.json", apply)
 
     def _import(self, request: Request, stream: Any, name: str, apply: bool, sheet: str | None = None) -> Response:
         try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,12 +17,7 @@ from accounts import policy
 from accounts.policy import Action
 from negotiations import lifecycle
 from negotiations.choices import DatePrecision
-from negotiations.models import (
-    Agreement,
-    AgreementType,
-    Source,
-    StatusEvent,
-)
+from negotiations.models import FUTURE_DATE, Agreement, AgreementType, Source, StatusEvent
 from parties.models import State
 from parties.services import states_load_from_iso
 
@@ -56,6 +51,7 @@ class Engine:
         self.states = {state.alpha3: state for state in State.objects.all()}
         self.types = {agreement_type.code: agreement_type for agreement_type in AgreementType.objects.all()}
         self.sources: dict[str, Source] = {}
+        self.source_ids: set[int] = set()  # the stored sources the file's keys name, each taken by one key
         self.refused_sources: set[str] = set()
         self.seen: dict[str, set[tuple[object, ...]]] = {}
         self.agreements: OrderedDict[str, Agreement | None] = OrderedDict()
@@ -149,7 +145,7 @@ class Engine:
                     _("unknown column (this sheet's columns: %(names)s)") % {"names": ", ".join(sheet.names)},
                 )
                 continue
-            self._typed(result, known, value, values)
+            self._typed(result, known, value, values, past=name in sheet.past_dates)
         for column in sheet.columns:
             empty = values.get(column.name) in (None, "", []) and column.name not in row.formulas
             if column.required and empty and not any(p.column == column.name for p in result.problems):
@@ -157,7 +153,7 @@ class Engine:
         result.key = " ".join(shown(values.get(name)) for name in sheet.key if values.get(name) not in (None, ""))
         return result, values
 
-    def _typed(self, result: RowResult, column: Column, value: object, values: Values) -> None:
+    def _typed(self, result: RowResult, column: Column, value: object, values: Values, *, past: bool) -> None:
         name = column.name
         if column.kind in (Kind.DATE, Kind.DAY):
             parsed = parse_date(value)
@@ -179,21 +175,15 @@ class Engine:
                     % {"value": value, "precision": precision},
                 )
                 return
-            if not column.may_be_future and date > self.today:
-                self._problem(
-                    result,
-                    name,
-                    "future-date",
-                    _("%(date)s lies in the future; record what is planned as a milestone")
-                    % {"date": format_date(date, precision)},
-                )
+            if past and date > self.today:
+                self._problem(result, name, "future-date", FUTURE_DATE % {"date": format_date(date, precision)})
                 return
             values[name], values[f"{name}:precision"] = date, precision
         elif column.kind == Kind.NUMBER:
             number = value if isinstance(value, int) and not isinstance(value, bool) else None
             if isinstance(value, float) and value.is_integer():
                 number = int(value)
-            if isinstance(value, str) and value.isdigit():
+            if isinstance(value, str) and value.isdecimal() and value.isascii():
                 number = int(value)
             if number is None or number < 1:
                 self._problem(
@@ -290,7 +280,7 @@ class Engine:
                 return write()
         except (ValidationError, PermissionDenied) as error:
             self._refused_by(result, sheet, error)
-        except IntegrityError as error:
+        except (IntegrityError, DataError) as error:  # what the database refuses that no rule before it saw
             self._problem(
                 result,
                 sheet.key[0],
@@ -307,12 +297,12 @@ class Engine:
         elif isinstance(error, ValidationError):
             for name, messages in _messages(error).items():
                 column = name if sheet.column(name) else {"participations": "parties"}.get(name, sheet.key[-1])
-                for message in messages:
-                    self._problem(result, column, "invalid", message)
+                for message, rule in messages:
+                    self._problem(result, column, rule, message)
 
     @staticmethod
     def _diff(result: RowResult, stored: models.Model, wanted: dict[str, Any]) -> dict[str, Any]:
-        changed = {name: value for name, value in wanted.items() if getattr(stored, name) != value}
+        changed = {name: value for name, value in wanted.items() if _differs(stored, name, value)}
         result.changes = [
             FieldChange(name, shown(getattr(stored, name)), shown(value))
             for name, value in changed.items()
@@ -364,10 +354,21 @@ class Engine:
         self.agreements.pop(slug, None)
 
 
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {("" if name == "__all__" else name): messages for name, messages in error.message_dict.items()}
-    return {"": list(error.messages)}
+# The rules of the models that the format names as rules of its own (docs/import-format.md); any other is invalid.
+MODEL_RULES = {"future-date"}
+
+
+def _messages(error: ValidationError) -> dict[str, list[tuple[str, str]]]:
+    """The messages of a refusal by field ("" for the whole row), each with the rule it names."""
+    fields = error.error_dict if hasattr(error, "error_dict") else {"": error.error_list}
+    return {
+        ("" if name == "__all__" else name): [
+            (message, each.code if each.code in MODEL_RULES else "invalid")
+            for each in errors
+            for message in each.messages
+        ]
+        for name, errors in fields.items()
+    }
 
 
 def _known_columns(sheet: Sheet, rows: Iterator[Row]) -> Iterator[Row]:
@@ -397,3 +398,11 @@ def _in_date_order(group: list[Row]) -> list[Row]:
         return (parsed[0] if parsed else datetime.date.max), row.number
 
     return sorted(group, key=when)
+
+
+def _differs(stored: models.Model, name: str, value: Any) -> bool:
+    """Whether the stored field differs from `value`; a foreign key by its id (no query for the related row)."""
+    field = stored._meta.get_field(name)
+    if isinstance(field, models.ForeignKey):
+        return getattr(stored, field.attname) != (value.pk if value is not None else None)
+    return bool(getattr(stored, name) != value)

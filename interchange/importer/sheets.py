@@ -105,12 +105,8 @@ class Import(Engine):
             stored = Source.objects.filter(**lookup).order_by("pk").first()
             if stored is None:
                 # The same publication stored before its address (or date) was known: the file adds them to it.
-                stored = (
-                    Source.objects.filter(url="", publisher=wanted["publisher"], title=wanted["title"])
-                    .exclude(pk__in=[known.pk for known in self.sources.values()])
-                    .order_by("pk")
-                    .first()
-                )
+                unaddressed = Source.objects.filter(url="", publisher=wanted["publisher"], title=wanted["title"])
+                stored = next((s for s in unaddressed.order_by("pk") if s.pk not in self.source_ids), None)
             if stored is None:
                 source = self._write(result, sheet, lambda: services.source_record(actor=self.actor, **wanted))
                 result.outcome = CREATED
@@ -124,6 +120,7 @@ class Import(Engine):
                     result.outcome = CHANGED
             if source is not None:
                 self.sources[str(key)] = source
+                self.source_ids.add(source.pk)
         if result.problems and key and str(key) not in self.sources:
             self.refused_sources.add(str(key))
         self._finish(result)
@@ -315,6 +312,15 @@ class Import(Engine):
                 actor=self.actor, agreement=agreement, steps=[step for _result, step in new]
             ),
         )
+        if recorded is None:  # refused as a whole (the first row holds why): none of its rows is written
+            for result, _step in new[1:]:
+                self._problem(
+                    result,
+                    "status",
+                    "not-written",
+                    _("not written: this agreement's status changes were refused with row %(row)s")
+                    % {"row": new[0][0].row},
+                )
         for (result, _step), outcome in zip(new, recorded or [], strict=False):
             if isinstance(outcome, ValidationError):
                 self._refused_by(result, sheet, outcome)
@@ -327,7 +333,7 @@ class Import(Engine):
         by its source cites that source for it (once), as a further citation."""
         source = wanted["source"]
         others = {name: value for name, value in wanted.items() if name != "source"}
-        if source is None or source == stored.source or self._diff(result, stored, others):
+        if source is None or getattr(source, "pk", None) == stored.source_id or self._diff(result, stored, others):
             return False
         assert isinstance(source, Source)
         if stored.citations.filter(source=source).exists():
