@@ -14,3 +14,11 @@ class ImportForm(forms.Form):
         required=False,
         choices=[("", _("(from the file's name, e.g. events.csv)"))] + [(name, name) for name in BY_NAME],
     )
+
+    @classmethod
+    def refusing(cls, message: str) -> "ImportForm":
+        """The form with `message` beside its file field: an upload refused before it was read."""
+        form = cls(data={})
+        form.full_clean()
+        form.errors["file"] = form.error_class([message])  # in place of "required": a file was sent
+        return form

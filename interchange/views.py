@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts import policy
 from accounts.policy import Action, acting_user
@@ -21,16 +22,28 @@ from negotiations.models import Agreement
 from .forms import ImportForm
 from .importer import UNCHANGED, ImportReport, RowResult, file_digest, import_records
 from .models import PendingImport
-from .reading import FileRefused
+from .reading import FileRefused, refuse_declared_size
 
 KEPT_FOR = datetime.timedelta(days=1)
 SHOWN_ROWS = 2000  # the preview lists every refused and changed row, and unchanged ones up to this many
 
 
+@csrf_exempt  # the CSRF check reads the body; _import_page checks it once the size is known to be allowed
 @login_required
 def import_records_page(request: HttpRequest) -> HttpResponse:
     if not policy.can(request.user, Action.CREATE, Agreement):
         raise PermissionDenied(_("Only officials and administrators import records."))
+    if request.method == "POST":
+        try:
+            refuse_declared_size(request.META.get("CONTENT_LENGTH"))  # before Django stores the upload
+        except FileRefused as refused:
+            context = {"form": ImportForm.refusing(refused.message)}
+            return render(request, "interchange/import.html", context, status=refused.status)
+    return _import_page(request)
+
+
+@csrf_protect
+def _import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "apply" in request.POST:
         return _apply(request)
     form = ImportForm(request.POST or None, request.FILES or None)

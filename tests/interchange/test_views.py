@@ -3,7 +3,8 @@
 import io
 
 import pytest
-from django.test import Client
+from django.http.multipartparser import MultiPartParser
+from django.test import Client, override_settings
 
 from interchange.importer import import_records
 from interchange.models import PendingImport
@@ -88,3 +89,24 @@ def test_the_list_downloads_the_filtered_agreements_as_a_workbook_that_imports_u
         raa = Agreement.objects.filter(type__code="RAA").count()
         assert report.counts["agreements"]["unchanged"] == raa
     assert Client().get("/api/v1/agreements/?format=docx").status_code == 400
+
+
+@override_settings(IMPORT_MAX_BYTES=10_000)
+def test_a_file_too_large_is_refused_by_its_declared_size_beside_the_field(
+    official_jp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object) -> None:
+        raise AssertionError("the upload was read: it should have been refused by its Content-Length")
+
+    monkeypatch.setattr(MultiPartParser, "parse", never)  # nothing may read, let alone store, the body
+    page = _client(official_jp).post("/import/", {"file": _upload(b"x" * 200_000, "events.csv")})
+    text = page.content.decode()
+    assert page.status_code == 413 and "MB" in text and 'class="errorlist' in text
+    assert not PendingImport.objects.exists()
+
+
+def test_the_import_page_still_refuses_a_post_without_its_csrf_token(official_jp: object) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(official_jp)
+    assert client.post("/import/", {"file": _upload(xlsx(GOOD), "record.xlsx")}).status_code == 403
+    assert not PendingImport.objects.exists()
