@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "analysis",
     "transfer",
     "interchange",
+    "intake",
     "bench",
 ]
 

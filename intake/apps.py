@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    """From the news to the record (issue #17): articles pasted, fetched or read from feeds become candidate
+    facts, each with its evidence, which an official accepts, corrects or rejects. Nothing enters the record
+    without a person."""
+
+    name = "intake"
+    verbose_name = "Intake of news articles"
