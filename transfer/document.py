@@ -41,7 +41,7 @@ FORMAT = "raa-tracker-record"
 VERSION = 1
 
 # Every table of these apps is exported, except those in LEFT_OUT.
-EXPORTED_APPS = ("auth", "parties", "negotiations", "accounts", "notifications")
+EXPORTED_APPS = ("auth", "parties", "negotiations", "accounts", "intake", "notifications")
 
 # Models and apps that are not exported, and why (a test checks that every installed model is one or the other).
 LEFT_OUT = {
