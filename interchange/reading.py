@@ -137,19 +137,19 @@ def open_record(name: str, stream: IO[bytes], *, kind: str | None = None, sheet:
     if size == 0:
         raise FileRefused(_("The file is empty."))
     if kind in ("xlsx", "ods"):
-        workbook = _Xlsx(_checked_archive(stream, "XLSX")) if kind == "xlsx" else _Ods(_checked_archive(stream, "ODS"))
+        workbook = (_Xlsx if kind == "xlsx" else _Ods)(_checked_archive(stream, kind.upper()))
         _check_about(workbook)
         return workbook
     if kind == "csv":
         return _Csv(stream, sheet or PurePath(name).stem)
     text = _text(stream.read(), name)
     if kind == "yaml":
-        return Document(*_yaml(text), kind="yaml")
+        return _Document(*_yaml(text), kind="yaml")
     try:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise FileRefused(_("The file is not valid JSON: %(error)s") % {"error": error}) from None
-    return Document(data, kind="json")
+    return _Document(data, kind="json")
 
 
 def _size(stream: IO[bytes]) -> int:
@@ -486,10 +486,10 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, lines: dict[int, int]) 
     return loader.construct_object(node, deep=True)
 
 
-class Document(RecordFile):
+class _Document(RecordFile):
     """The YAML or JSON encoding: `format`, `version` and one list per sheet; an agreement may hold its own
     rows (NESTED), which are read as rows of their sheets with the agreement's slug. `lines` maps an item's
-    id to the line it starts on (YAML's; JSON gives none). The API passes a JSON body's parsed data here."""
+    id to the line it starts on (YAML's; JSON gives none)."""
 
     def __init__(self, data: object, lines: dict[int, int] | None = None, *, kind: str = "json") -> None:
         self.kind = kind

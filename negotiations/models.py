@@ -408,7 +408,7 @@ class StatusEvent(models.Model):
     without a status retracts the wrong entry.
     """
 
-    PAST_DATES = ("effective_on",)  # checked by services._validate_event, with the status change's rules
+    PAST_DATES = ("effective_on",)
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, blank=True)
@@ -477,6 +477,9 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement}: {self.get_status_display() or _('retraction')} on {self.effective_on}"
+
+    def clean(self) -> None:
+        refuse_future_dates(self)
 
     @property
     def is_correction(self) -> bool:

@@ -38,7 +38,6 @@ from .models import (
     Participation,
     Source,
     StatusEvent,
-    refuse_future_dates,
 )
 
 Actor = User | None  # the user on whose behalf a write is made; None: the application itself
@@ -488,14 +487,10 @@ def _validate_event(event: StatusEvent, actor: Actor, *, bulk: bool = False) -> 
     are the caller's own rows, and the check constraints (a status from the list; a correction's reason) are
     the database's at the INSERT, besides the field's own choices checked here."""
     errors: dict[str, list[ValidationError]] = {}
-    for check in (
-        lambda: _clean(actor, event, evidence=True, trusted=("agreement", "source", "recorded_by") if bulk else ()),
-        lambda: refuse_future_dates(event),
-    ):
-        try:
-            check()
-        except ValidationError as error:
-            _gather(errors, error)
+    try:
+        _clean(actor, event, evidence=True, trusted=("agreement", "source", "recorded_by") if bulk else ())
+    except ValidationError as error:
+        _gather(errors, error)
     corrects = event.corrects
     if corrects is not None:
         if corrects.agreement_id != event.agreement_id:
