@@ -8,3 +8,6 @@ class IntakeConfig(AppConfig):
 
     name = "intake"
     verbose_name = "Intake of news articles"
+
+    def ready(self) -> None:
+        from . import policy  # noqa: F401 - registers the rule for reviewing candidates with accounts.policy

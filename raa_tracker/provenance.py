@@ -24,6 +24,7 @@ class Channel(models.TextChoices):
     ADMIN = "admin", _("admin")
     COMMAND = "command", _("command")
     IMPORT = "import", _("import")
+    INTAKE = "intake", _("intake")  # a candidate fact from an article, accepted by its reviewer
     WORKER = "worker", _("worker")
 
 
