@@ -42,7 +42,7 @@ from .choices import CandidateKind, FetchState, Origin, PartyStep, Relation, Rev
 from .extraction.engine import Finding, extract
 from .extraction.languages import LANGUAGES
 from .matching import Match, Matcher
-from .models import Article, Candidate
+from .models import Article, Candidate, Feed
 
 FETCH_TASK = "intake.fetch_article"
 
@@ -158,7 +158,8 @@ def article_received(article: Article) -> None:
 
 
 def _findings(article: Article) -> list[Finding]:
-    language = article.language if article.language in LANGUAGES else detect_language(article.text)
+    declared = article.language.split("-")[0].lower()  # a page's own tag may be en-GB
+    language = declared if declared in LANGUAGES else detect_language(article.text)
     published = article.published_on or article.created_at.date()
     return extract(article.text, language, published, article.title)
 
@@ -230,6 +231,15 @@ def _candidate(
         matched_milestone=found.milestone,
         matched_participation=found.participation,
     )
+
+
+def feed_create(*, actor: User | None, **fields: Any) -> Feed:
+    """Register a feed (administrators): polled from now on, every `interval_minutes`."""
+    policy.require(actor, Action.CREATE, Feed)
+    feed = Feed(**fields)
+    feed.full_clean()
+    feed.save()
+    return feed
 
 
 # --- Review -------------------------------------------------------------------------------------------------

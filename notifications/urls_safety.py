@@ -1,34 +1,25 @@
-"""Webhook URLs must not point into our own network unless a setting allows it (server-side request forgery)."""
+"""Webhook URLs must not point into our own network unless a setting allows it (server-side request forgery).
 
-import ipaddress
-import socket
-from urllib.parse import urlsplit
+The guard itself is raa_tracker.outbound's, shared with the intake's fetches; this gives its refusals the
+webhook form's messages.
+"""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from raa_tracker.outbound import AddressRefused, HostNotFound, OutboundError, check_outbound_url
+
 
 def check_webhook_url(url: str) -> None:
     """Raise ValidationError when the URL is not http(s) or resolves to a private, loopback or reserved address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(_("Give an http:// or https:// address."))
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (socket.gaierror, UnicodeError):
+        check_outbound_url(url, allow_loopback=settings.WEBHOOK_ALLOW_LOOPBACK)
+    except AddressRefused as refused:
+        raise ValidationError(
+            _("Webhooks may not be sent to private or local addresses (%(address)s).") % {"address": refused.address}
+        ) from None
+    except HostNotFound:
         raise ValidationError(_("The host name does not resolve.")) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_loopback and settings.WEBHOOK_ALLOW_LOOPBACK:
-            continue
-        if (
-            address.is_private
-            or address.is_loopback
-            or address.is_link_local
-            or address.is_reserved
-            or (address.is_multicast or address.is_unspecified)
-        ):
-            raise ValidationError(
-                _("Webhooks may not be sent to private or local addresses (%(address)s).") % {"address": address}
-            )
+    except OutboundError:
+        raise ValidationError(_("Give an http:// or https:// address.")) from None

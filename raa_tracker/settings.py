@@ -316,6 +316,15 @@ NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300, minimum=
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 # Webhooks to loopback addresses are refused unless this is true (development and tests).
 WEBHOOK_ALLOW_LOOPBACK = env_bool("WEBHOOK_ALLOW_LOOPBACK", False)
+# The intake's fetches of articles and feeds (raa_tracker.outbound): each whole exchange, redirects included, ends
+# after this many seconds and at this many bytes; loopback addresses are refused unless allowed (development).
+INTAKE_FETCH_TIMEOUT_SECONDS = env_int("INTAKE_FETCH_TIMEOUT_SECONDS", 10, minimum=1)
+INTAKE_FETCH_MAX_BYTES = env_int("INTAKE_FETCH_MAX_BYTES", 2_000_000, minimum=1024)
+INTAKE_FETCH_ALLOW_LOOPBACK = env_bool("INTAKE_FETCH_ALLOW_LOOPBACK", False)
+# Beat looks for feeds due to be polled this often (each feed has its own interval).
+INTAKE_FEED_POLL_SECONDS = env_int("INTAKE_FEED_POLL_SECONDS", 60, minimum=1)
+# host:port pairs that outbound requests may reach although private or local (the tests' own servers only).
+OUTBOUND_ALLOWED_ADDRESSES = env_list("OUTBOUND_ALLOWED_ADDRESSES", "")
 # The address of this site, for links in e-mails and feeds.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -323,6 +332,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "raa_tracker.heartbeat", "schedule": 60.0},
     "enter-into-force": {"task": "negotiations.enter_into_force", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
     "sweep": {"task": "notifications.sweep", "schedule": float(NOTIFICATION_SWEEP_SECONDS)},
+    "poll-feeds": {"task": "intake.poll_feeds", "schedule": float(INTAKE_FEED_POLL_SECONDS)},
     "digest": {"task": "notifications.digest", "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR)},
     "stale-notices": {
         "task": "notifications.stale_notices",

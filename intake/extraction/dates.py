@@ -93,12 +93,27 @@ def _resolve(
     year_text = groups.get("y") or groups.get("y2")
     relative_year = groups.get("ry") or groups.get("ry2")
     relative_day, weekday_text = groups.get("rd"), groups.get("w")
+    relative_month = groups.get("rm")
     month_text, day_text = groups.get("m"), groups.get("d")
+    if groups.get("first") is not None and not day_text:
+        day_text = "1"  # "as February began": its first day
+    if groups.get("h1") is not None and not month_text:
+        month_text = "6"  # the end of a year's first half: 30 June
     if relative_day:
         return published + datetime.timedelta(days=relative_days[relative_day.lower()]), DAY
     if weekday_text:
         weekday = weekdays[weekday_text.lower()]
         return published - datetime.timedelta(days=(published.weekday() - weekday) % 7), DAY
+    if relative_month:
+        offset = getattr(data, "RELATIVE_MONTHS", {})[relative_month.lower()]
+        index = published.year * 12 + published.month - 1 + offset
+        year, month = divmod(index, 12)
+        if day_text:
+            try:
+                return datetime.date(year, month + 1, int(day_text.translate(FULL_WIDTH))), DAY
+            except ValueError:
+                return None
+        return datetime.date(year, month + 1, 1), MONTH
     year = int(year_text) if year_text else None
     if year is None and relative_year:
         year = published.year + relative_years[relative_year.lower()]
@@ -124,9 +139,20 @@ def _resolve(
         year, month = published.year, published.month
         if day > published.day:
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    if year is None and month is not None and day is not None:
+        # A day without its year (am 17. Dezember): the nearest such day, before publication or after it.
+        options = []
+        for candidate_year in (published.year - 1, published.year, published.year + 1):
+            try:
+                options.append(datetime.date(candidate_year, month, day))
+            except ValueError:
+                continue
+        if not options:
+            return None
+        return min(options, key=lambda d: (abs((d - published).days), d > published)), DAY
     if year is None and month is not None:
         year = published.year
-        if (month, day or 1) > (published.month, published.day):
+        if month > published.month:
             year -= 1
     if year is None or not 1800 <= year <= 2200:
         return None
@@ -155,6 +181,6 @@ def find_dates(text: str, language: str, published: datetime.date) -> list[DateM
                 continue
             taken.append((start, end))
             groups = match.groupdict()
-            yearless = bool(groups.get("m")) and not any(groups.get(name) for name in ("y", "y2", "ry", "ry2"))
+            yearless = bool(groups.get("m")) and not any(groups.get(name) for name in ("y", "y2", "ry", "ry2", "rm"))
             found.append(DateMention(start, end, resolved[0], resolved[1], target, text[start:end], yearless))
     return sorted(found, key=lambda mention: mention.start)

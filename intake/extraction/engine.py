@@ -91,6 +91,9 @@ def _compiled(language: str) -> dict:
         "hedges_after": re.compile(data.HEDGES_AFTER, flags),
         "past": re.compile(data.PAST_MENTION, flags),
         "other_agreement": re.compile(data.OTHER_AGREEMENT, flags),
+        "same_kind": re.compile(data.SAME_KIND, flags),
+        "talks_about": re.compile(data.TALKS_ABOUT, flags),
+        "with_after": re.compile(data.WITH_AFTER) if hasattr(data, "WITH_AFTER") else None,
         "continues": re.compile(data.CONTINUES) if hasattr(data, "CONTINUES") else None,
         "done_after": re.compile(data.DONE_AFTER) if hasattr(data, "DONE_AFTER") else None,
         "locative": re.compile(data.LOCATIVE_BEFORE, flags),
@@ -194,9 +197,12 @@ class Article:
         counts = Counter(mention.code for mention in states)
         self.states = states
         self.main_state = max(self.topic_states, key=lambda code: counts[code], default=None)
-        self.topic_type = next(iter(code for _, _, code in _types(title, language)), None)
-        if self.topic_type is None:
-            self.topic_type = next((s.types[0][2] for s in self.sentences if s.types), None)
+        # What the article is about: the type its lede names (a headline shortens: "le statut des forces"),
+        # else its title's, else the first one named.
+        lede = self.sentences[0].types if self.sentences else []
+        titled = _types(title, language)
+        named = lede or titled or next((s.types for s in self.sentences if s.types), [])
+        self.topic_type = named[0][2] if named else None
 
     def hub_before(self, position: int) -> str | None:
         """The topic state a pronoun at this place most likely stands for: the last one named before it."""
@@ -247,18 +253,25 @@ def extract(text: str, language: str, published: datetime.date, title: str = "")
     findings: list[Finding] = []
     context_type = article.topic_type
     previous_date: DateMention | None = None
-    previous_paragraph = -1
+    previous_paragraph = paragraph = -1
     for index, sentence in enumerate(article.sentences):
+        if sentence.paragraph != paragraph:
+            # A new paragraph of a report returns to its subject, unless it names another agreement.
+            context_type, paragraph = article.topic_type, sentence.paragraph
         cues = _cues(sentence, language)
+        hedges = {id(cue): _hedged(sentence.text, cue, compiled, _clause(article, sentence, cue)[1]) for cue in cues}
+        _bound_regions(sentence, [cue for cue in cues if not hedges[id(cue)]], cues)
         used_dates: set[int] = set()
         for cue in cues:
-            finding_type = _nearest_type(sentence, cue)
+            clause = _clause(article, sentence, cue)
+            finding_type = _nearest_type(sentence, cue, clause, language)
+            if finding_type is None and compiled["same_kind"].search(sentence.text):
+                finding_type = article.topic_type  # "agreements of this kind": the kind the article is about
             if finding_type is None and not compiled["other_agreement"].search(sentence.text):
                 finding_type = context_type
             if finding_type is None:
                 continue
-            clause = _clause(article, sentence, cue)
-            hedged = _hedged(sentence.text, cue, compiled, clause[1])
+            hedged = hedges[id(cue)]
             date = _nearest_date(sentence, cue, used_dates, clause, language)
             if hedged and cue.kind != "milestone":
                 date = _future(date, published)
@@ -277,6 +290,12 @@ def extract(text: str, language: str, published: datetime.date, title: str = "")
                     used_dates.add(date.start)
                 continue
             if date is not None and (date.target or date.on > published):
+                # "Der Vertrag tritt am 17. Dezember in Kraft": a step set for a day to come is a milestone.
+                if date.precision == "day" and not date.target and cue.value in STATUS_MILESTONES:
+                    findings += _make(
+                        article, sentence, cue, finding_type, date, "milestone", STATUS_MILESTONES[cue.value]
+                    )
+                    used_dates.add(date.start)
                 continue
             if date is None and compiled["continues"] is not None and compiled["continues"].search(sentence.text):
                 date = previous_date if previous_paragraph == sentence.paragraph else None
@@ -291,6 +310,15 @@ def extract(text: str, language: str, published: datetime.date, title: str = "")
     return _merge(findings)
 
 
+def _bound_regions(sentence: Sentence, steps: list[Cue], cues: list[Cue]) -> None:
+    """Each cue's region reaches from the step cue before it to the step cue after it: a hedged cue ("発効に必要な
+    公文を交換していた") reports no step, so it parts no dates or states from the cues around it."""
+    for cue in cues:
+        before = [other.end for other in steps if other is not cue and other.end <= cue.start]
+        after = [other.start for other in steps if other is not cue and other.start >= cue.end]
+        cue.region = (max(before, default=0), min(after, default=len(sentence.text)))
+
+
 def _future(date: DateMention | None, published: datetime.date) -> DateMention | None:
     """For a step still to come, the date it is due: a target, or a day after publication (a yearless one
     moved on a year: "wird am 11. September in Kraft treten"); anything vaguer is no due date."""
@@ -303,10 +331,26 @@ def _future(date: DateMention | None, published: datetime.date) -> DateMention |
     return None
 
 
-def _nearest_type(sentence: Sentence, cue: Cue) -> str | None:
-    if not sentence.types:
+TALKS = {"talks_agreed", "negotiating", "round"}
+
+
+def _nearest_type(sentence: Sentence, cue: Cue, clause: tuple[int, int], language: str) -> str | None:
+    """The agreement type named nearest the cue, in its clause if the clause names one. Talks take a type named
+    next to them ("talks on a reciprocal access agreement"); "the talks" alone are the article's."""
+    types = [t for t in sentence.types if clause[0] <= t[0] < clause[1]] or sentence.types
+    if cue.value in TALKS:
+        about = _compiled(language)["talks_about"]
+        types = [
+            t
+            for t in types
+            if t[0] < cue.end
+            and cue.start - t[1] <= 30  # named with the cue, or just before it
+            or 0 <= t[0] - cue.end <= 90
+            and about.search(sentence.text[cue.end : t[0]])
+        ]
+    if not types:
         return None
-    return min(sentence.types, key=lambda t: min(abs(t[0] - cue.end), abs(cue.start - t[1])))[2]
+    return min(types, key=lambda t: min(abs(t[0] - cue.end), abs(cue.start - t[1])))[2]
 
 
 def _hedged(text: str, cue: Cue, compiled: dict, clause_end: int) -> bool:
@@ -326,7 +370,8 @@ def _nearest_date(
 ) -> DateMention | None:
     """The date nearest the cue in its clause (after it rather than before, but where the verb comes last either
     way), each date used once."""
-    free = [date for date in sentence.dates if date.start not in used and clause[0] <= date.start < clause[1]]
+    low, high = max(clause[0], cue.region[0]), min(clause[1], cue.region[1])
+    free = [date for date in sentence.dates if date.start not in used and low <= date.start < high]
     if not free:
         return None
     after_weight = getattr(language_data(language), "DATE_AFTER_WEIGHT", 1.0)
@@ -371,8 +416,10 @@ def _make(article, sentence, cue, finding_type, date, kind, value) -> list[Findi
     topic = article.topic_states
     hub = article.hub_before(sentence.start)
     pairs: list[tuple[str, str]]
+    compiled = _compiled(article.language)
     with_partner = bool(mentions) and bool(
-        _compiled(article.language)["with"].search(sentence.text[max(0, mentions[0].start - 25) : mentions[0].start])
+        compiled["with"].search(sentence.text[max(0, mentions[0].start - 25) : mentions[0].start])
+        or (compiled["with_after"] is not None and compiled["with_after"].search(sentence.text[mentions[-1].end :]))
     )
     if hub and not set(parties) & set(topic) and with_partner:
         # "It has already signed RAAs with Australia and Britain": the article's main state with each partner.

@@ -24,8 +24,11 @@ RESOURCES = {
     "tokens": "token-list",
     "watches": "watch-list",
     "webhooks": "webhook-list",
+    "intake/articles": "intake-article-list",
+    "intake/candidates": "intake-candidate-list",
+    "intake/feeds": "intake-feed-list",
 }
-APPS_WITH_AN_API = ["parties", "negotiations", "analysis", "accounts", "notifications", "interchange"]
+APPS_WITH_AN_API = ["parties", "negotiations", "analysis", "accounts", "notifications", "interchange", "intake"]
 
 app_name = "api"
 urlpatterns = [

@@ -12,6 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from intake import services as intake_services
+from intake.models import Feed
 from negotiations.models import Agreement, Citation, ErrorReport, NegotiationRound, Source
 from notifications.models import Watch, WebhookEndpoint
 
@@ -113,6 +115,18 @@ EXPECTED: dict[tuple[str, str], list[int]] = {
     ("webhook-detail", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
     ("webhook-detail", "DELETE"): [401, 404, 404, 404, 204, 403, 404, 401, 401],
     ("webhook-deliveries", "GET"): [401, 404, 404, 404, 200, 200, 404, 401, 401],
+    # The intake: any signed-in user submits an article; its candidates for Japan–Australia are reviewed by the
+    # officials of Japan and administrators; feeds are the administrators'.
+    ("intake-article-list", "GET"): READ,
+    ("intake-article-list", "POST"): [401, 201, 201, 201, 201, 403, 201, 401, 401],
+    ("intake-article-detail", "GET"): READ,
+    ("intake-candidate-list", "GET"): READ,
+    ("intake-candidate-detail", "GET"): READ,
+    ("intake-candidate-accept", "POST"): japan_australia_write(200),
+    ("intake-candidate-reject", "POST"): japan_australia_write(200),
+    ("intake-feed-list", "GET"): [401, 403, 403, 403, 200, 200, 403, 401, 401],
+    ("intake-feed-list", "POST"): [401, 403, 403, 403, 201, 403, 403, 401, 401],
+    ("intake-feed-detail", "GET"): [401, 403, 403, 403, 200, 200, 403, 401, 401],
 }
 
 
@@ -149,6 +163,16 @@ def test_every_endpoint_has_an_entry() -> None:
     assert EXPECTED.keys() - routes == set(), "entries for endpoints that do not exist"
 
 
+# Written for the test: Japan and Australia signed their RAA in January 2022 (the record has it, to the day).
+INTAKE_ARTICLE = {
+    "title": "Access pact recalled",
+    "text": "Australia and Japan signed a reciprocal access agreement in January 2022.",
+    "publisher": "Example Daily",
+    "published_on": datetime.date(2024, 1, 10),
+    "url": "https://news.example.org/recalled",
+}
+
+
 def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
     """The URL and body that a persona allowed to act would succeed with."""
     ja = Agreement.objects.get(slug="japan-australia-raa")
@@ -171,6 +195,9 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
     owner = token.user
     watch = Watch.objects.get_or_create(user=owner, agreement=ja)[0]
     webhook = WebhookEndpoint.objects.get_or_create(user=owner, url="https://example.org/hook", secret="whsec_x")[0]
+    article, _ = intake_services.article_submit(actor=analyst, **INTAKE_ARTICLE)
+    candidate = article.candidates.get(parties__alpha3="AUS", status="signed")
+    feed = Feed.objects.get_or_create(url="https://example.org/feed.xml", publisher="Example", language="en")[0]
     urls = {
         "api-root": "/api/v1/",
         "schema": "/api/v1/schema/",
@@ -216,6 +243,14 @@ def _target(route: str, clients: dict[str, Client]) -> tuple[str, dict | None]:
         "webhook-list": "/api/v1/webhooks/",
         "webhook-detail": f"/api/v1/webhooks/{webhook.pk}/",
         "webhook-deliveries": f"/api/v1/webhooks/{webhook.pk}/deliveries/",
+        "intake-article-list": "/api/v1/intake/articles/",
+        "intake-article-detail": f"/api/v1/intake/articles/{article.pk}/",
+        "intake-candidate-list": "/api/v1/intake/candidates/",
+        "intake-candidate-detail": f"/api/v1/intake/candidates/{candidate.pk}/",
+        "intake-candidate-accept": f"/api/v1/intake/candidates/{candidate.pk}/accept/",
+        "intake-candidate-reject": f"/api/v1/intake/candidates/{candidate.pk}/reject/",
+        "intake-feed-list": "/api/v1/intake/feeds/",
+        "intake-feed-detail": f"/api/v1/intake/feeds/{feed.pk}/",
     }
     return urls[route], None
 
@@ -316,6 +351,18 @@ BODIES = _Bodies(
                     "no_source_reason": "Planned; not announced yet.",
                 }
             ],
+        },
+        ("intake-article-list", "POST"): {
+            "text": "Japan and Italy signed an information security agreement in March 2016.",
+            "published_on": "2016-04-02",
+            "publisher": "Example Daily",
+        },
+        ("intake-candidate-accept", "POST"): {},
+        ("intake-candidate-reject", "POST"): {"reason": "Read wrongly (test)."},
+        ("intake-feed-list", "POST"): {
+            "url": "https://example.org/other.xml",
+            "publisher": "Example",
+            "language": "de",
         },
         ("agreement-confirm", "POST"): lambda: {
             "source": Source.objects.get(url__endswith="press1e_000453.html").pk,

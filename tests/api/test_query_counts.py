@@ -145,6 +145,14 @@ class Case:
         return f"{self.method} {self.route}{self.variant}"
 
 
+ADMINISTRATOR = "administrator"  # a superuser of the counts' own, for what only administrators may see
+# Written for the counts (never a publication's words): facts of the seeded record, and one the record lacks.
+COUNTED_ARTICLES = [
+    "Australia and Japan signed a reciprocal access agreement in January 2022. Japan and the United Kingdom "
+    "signed theirs in January 2023.",
+    "Japan und die Philippinen haben im Juli 2024 ein Abkommen über den gegenseitigen Zugang unterzeichnet.",
+    "France and Japan agreed on Thursday to begin formal negotiations on a reciprocal access agreement.",
+]
 OFFICIAL = "official"  # official_jp, who acts for Japan, a party to the dataset's agreements, and owns its tokens,
 # watches, webhook and private calendar
 
@@ -192,6 +200,13 @@ CASES = [
     Case("/api/v1/webhooks/", "/api/v1/webhooks/", OFFICIAL),
     Case("/api/v1/webhooks/{pk}/", "/api/v1/webhooks/{webhook}/", OFFICIAL),
     Case("/api/v1/webhooks/{pk}/deliveries/", "/api/v1/webhooks/{webhook}/deliveries/", OFFICIAL),
+    Case("/api/v1/intake/articles/", "/api/v1/intake/articles/"),
+    Case("/api/v1/intake/articles/{pk}/", "/api/v1/intake/articles/{article}/"),
+    Case("/api/v1/intake/candidates/", "/api/v1/intake/candidates/"),
+    Case("/api/v1/intake/candidates/", "/api/v1/intake/candidates/?state=JPN&review=pending", variant=" filtered"),
+    Case("/api/v1/intake/candidates/{pk}/", "/api/v1/intake/candidates/{candidate_accept}/"),
+    Case("/api/v1/intake/feeds/", "/api/v1/intake/feeds/", ADMINISTRATOR),
+    Case("/api/v1/intake/feeds/{pk}/", "/api/v1/intake/feeds/{feed}/", ADMINISTRATOR),
     Case("/api/", "/api/v0/agreements/", status=404, variant=" (no such resource)"),
     # The dashboard: public pages as anonymous, forms and the user's own pages as the official.
     Case("/", "/"),
@@ -361,6 +376,41 @@ CASES = [
                 {"agreement": "{slug}", "title": "Counted", "due_on": "2030-01-01", "no_source_reason": "x"}
             ],
         },
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/intake/articles/",
+        "/api/v1/intake/articles/",
+        OFFICIAL,
+        "POST",
+        201,
+        data={"text": COUNTED_ARTICLES[0].replace("Australia", "Canada"), "published_on": "2024-05-03"},
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/intake/candidates/{pk}/accept/",
+        "/api/v1/intake/candidates/{candidate_accept}/accept/",
+        OFFICIAL,
+        "POST",
+        200,
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/intake/candidates/{pk}/reject/",
+        "/api/v1/intake/candidates/{candidate_reject}/reject/",
+        OFFICIAL,
+        "POST",
+        200,
+        data={"reason": "Read wrongly (test)."},
+        as_json=True,
+    ),
+    Case(
+        "/api/v1/intake/feeds/",
+        "/api/v1/intake/feeds/",
+        ADMINISTRATOR,
+        "POST",
+        201,
+        data={"url": "https://example.org/counted.xml", "publisher": "Example", "language": "en"},
         as_json=True,
     ),
     Case("/agreements/{slug}/watch/", "/agreements/{other_slug}/watch/", OFFICIAL, "POST", 302),
@@ -621,7 +671,9 @@ def build_counted_record(official: object) -> dict[str, object]:
     notice = Notification.objects.get(endpoint=own["webhook"])
     DeliveryAttempt.objects.create(notification=notice, duration_ms=12, ok=False, error="connection refused")
     agreement, milestone = rows["agreement"], rows["milestone"]
+    intake = _intake(official)
     return {
+        **intake,
         "slug": agreement.slug,
         "other_slug": rows["other"].slug,
         "alpha3": "JPN",
@@ -646,6 +698,26 @@ def build_counted_record(official: object) -> dict[str, object]:
     }
 
 
+def _intake(official: object) -> dict[str, object]:
+    """Articles with candidates for Japan's agreements (one to accept, one to reject) and a feed."""
+    import datetime
+
+    from intake.models import Feed
+    from intake.services import article_submit
+
+    articles = [
+        article_submit(actor=official, text=text, published_on=datetime.date(2024, 5, 3), publisher="Example")[0]
+        for text in COUNTED_ARTICLES
+    ]
+    first = articles[0]
+    return {
+        "article": first.pk,
+        "candidate_accept": first.candidates.get(parties__alpha3="AUS").pk,
+        "candidate_reject": first.candidates.get(parties__alpha3="GBR").pk,
+        "feed": Feed.objects.create(url="https://example.org/feed.xml", publisher="Example", language="en").pk,
+    }
+
+
 @pytest.fixture
 def counted_record(official_jp: object) -> dict[str, object]:
     return build_counted_record(official_jp)
@@ -654,8 +726,18 @@ def counted_record(official_jp: object) -> dict[str, object]:
 # --- Measuring --------------------------------------------------------------------------------------------------
 
 
+def _administrator() -> object:
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="counts-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return user
+
+
 def _client(persona: str, official: object) -> Client:
-    client = session_client(official if persona == OFFICIAL else None)
+    user = {OFFICIAL: official, ADMINISTRATOR: None}.get(persona)
+    client = session_client(_administrator() if persona == ADMINISTRATOR else user)
     client.get("/api/v1/")  # the session and the process's caches (content types, translations) warmed up
     return client
 

@@ -54,13 +54,13 @@ class Score:
         return self.true_positives / labelled if labelled else 1.0
 
 
-def articles(language: str) -> list[dict]:
-    return yaml.safe_load((FOLDER / f"{language}.yaml").read_text(encoding="utf-8"))["articles"]
+def articles(language: str, folder: Path = FOLDER) -> list[dict]:
+    return yaml.safe_load((folder / f"{language}.yaml").read_text(encoding="utf-8"))["articles"]
 
 
-def score(language: str) -> Score:
+def score(language: str, folder: Path = FOLDER) -> Score:
     result = Score(language)
-    for article in articles(language):
+    for article in articles(language, folder):
         expected = [label_key(label) for label in article["candidates"]]
         found = [
             finding_key(finding)
@@ -79,8 +79,9 @@ def score(language: str) -> Score:
 
 if __name__ == "__main__":
     chosen = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or LANGUAGES
+    folder = FOLDER / "validation" if "--validation" in sys.argv else FOLDER
     for language in chosen:
-        result = score(language)
+        result = score(language, folder)
         print(
             f"{language}: precision {result.precision:.3f} recall {result.recall:.3f} "
             f"(tp {result.true_positives}, fp {len(result.false_positives)}, fn {len(result.false_negatives)})"

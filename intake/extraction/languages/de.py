@@ -80,9 +80,12 @@ STATUS_CUES = [
         r"\b(?:Aufnahme|Beginn) (?:von |der )?(?:formellen |förmlichen )?(?:Verhandlungen|Gespräche\w*)\b[^.;:]{0,160}?\b(?:vereinbart|beschlossen)\w*",
         "talks_agreed",
     ),
-    (r"\bvereinbart\w*,? (?:über \w+ \w+ )?zu verhandeln\b", "talks_agreed"),
     (
-        r"\bgrundsätzliche\w* Einigung\b|\bgrundsätzlich (?:geeinigt|verständigt)\b|\bim Grundsatz geeinigt\b|\bGrundsatzeinigung\b|\bVerhandlungen\b[^.;:]{0,30}?\babgeschlossen\b(?! werden)",
+        r"\bvereinbart\w*,? (?:über \w+ \w+ )?zu verhandeln\b|\b(?:verständigt|geeinigt)\w*\b[^.;:]{0,40}?\bAufnahme von (?:Verhandlungen|Gesprächen)\b",
+        "talks_agreed",
+    ),
+    (
+        r"\bgrundsätzliche\w* Einigung\b|\bgrundsätzlich (?:geeinigt|verständigt)\b|\bim Grundsatz geeinigt\b|\bGrundsatzeinigung\b|\bVerhandlungen\b[^.;:]{0,30}?\babgeschlossen\b(?! werden)|\bparaphiert\w*\b",
         "agreed_in_principle",
     ),
     (r"\b(?:nehmen|nahmen)\b[^.;:]{0,60}?\b(?:Verhandlungen|Gespräche)\b[^.;:]{0,60}?\bauf\b", "negotiating"),
@@ -90,7 +93,10 @@ STATUS_CUES = [
     (r"\bverhandel[nt]\b[^.;:]{0,60}?\bseit\b|\bseit\b[^.;:]{0,40}?\bverhandel[nt]\b", "negotiating"),
     (r"\bverhandelt über\b", "negotiating"),
     (r"\bunterzeichnet\w*\b|\bunterschrieben\b|\bUnterzeichnung\b|\bbesiegelt\w*\b", "signed"),
-    (r"\bin Kraft (?:getreten|trat|traten|tritt|treten)\b|\bin Kraft\b|\bgilt seit\b", "in_force"),
+    (
+        r"\bin Kraft (?:getreten|trat|traten|tritt|treten)\b|\bin Kraft\b|\bgilt\b[^.;:]{0,15}?\bseit\b|\bwirksam geworden\b",
+        "in_force",
+    ),
     (r"\bausgesetzt\b|\bsuspendiert\b", "suspended"),
     (r"\bgekündigt\b|\bbeendet\b", "terminated"),
     (r"\babgebrochen\b|\baufgegeben\b", "abandoned"),
@@ -149,12 +155,14 @@ DATE_PATTERNS = [
     (r"\bbis (?:zum )?Ende (?:des Jahres )?(?P<y>\d{4})\b", True),
     (r"\bbis (?:zum )?(?:Jahresende|Ende des Jahres|Ende dieses Jahres)\b|\bnoch (?:in )?diese[ms] Jahr\b", True),
     (r"\bbis (?:spätestens )?(?P<m>{MONTH}) (?P<y>\d{4})\b", True),
+    (r"\bvom (?P<d>\d{1,2})\.\s?(?:bis|[-–])\s?\d{1,2}\.\s?(?P<m>{MONTH})(?:\s(?P<y>\d{4}))?\b", False),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\b", False),
     (r"\b(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),
     (r"\b(?:im|seit|ab|Anfang|Mitte|Ende|vom|bis) (?P<m>{MONTH})\b", False),
     (r"\b(?P<w>{WEEKDAY})(?:abend|morgen|mittag|nachmittag|vormittag)?\b", False),
     (r"\b(?P<rd>heute|gestern|vorgestern)\b", False),
+    (r"\b(?P<rm>diesem Monat|vergangenen Monat|letzten Monat|Vormonat)\b", False),
     (
         r"\b(?P<ry>im vergangenen Jahr|im letzten Jahr|vergangenen Jahres|letzten Jahres|im Vorjahr|in diesem Jahr|dieses Jahres)\b",
         False,
@@ -162,6 +170,7 @@ DATE_PATTERNS = [
     (r"(?<![\d.])\b(?P<y>(?:19|20)\d{2})\b(?!\.\d|\d)", False),
 ]
 RELATIVE_DAYS = {"heute": 0, "gestern": -1, "vorgestern": -2}
+RELATIVE_MONTHS = {"diesem monat": 0, "vergangenen monat": -1, "letzten monat": -1, "vormonat": -1}
 RELATIVE_YEARS = {
     "im vergangenen jahr": -1,
     "im letzten jahr": -1,
@@ -173,3 +182,7 @@ RELATIVE_YEARS = {
 }
 # The preposition of a partner: "signed with Australia and Britain".
 WITH = r"\bmit"
+# What ties talks to the agreement they are about: "Verhandlungen über ein Truppenstatut".
+TALKS_ABOUT = r"\b(?:über|zu|zum|zur|für)\b"
+# "Vergleichbare Abkommen", "solche Verträge": the kind of agreement the article is about.
+SAME_KIND = r"\b(?:vergleichbare\w*|ähnliche\w*|solche\w*|derartige\w*|dieser Art|gleicher Art)\b"

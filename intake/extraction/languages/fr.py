@@ -84,7 +84,7 @@ STATUS_CUES = [
         "talks_agreed",
     ),
     (
-        r"\baccord de principe\b|\baccord sur le principe\b|\b(?:conclu|finalisé|achevé) (?:les|leurs) négociations\b",
+        r"\baccord de principe\b|\baccord sur le principe\b|\bparaphée?s?\b|\bparaphent\b|\bparaphé\b|\b(?:conclu|finalisé|achevé) (?:les|leurs) négociations\b",
         "agreed_in_principle",
     ),
     (
@@ -96,9 +96,9 @@ STATUS_CUES = [
         "negotiating",
     ),
     (r"\bnégocient depuis\b|\ben cours de négociation\b|\bnégociations en cours\b", "negotiating"),
-    (r"\bsignée?s?\b|\bsignature\b|\bparaphée?s?\b", "signed"),
+    (r"\bsignée?s?\b|\bsignature\b", "signed"),
     (
-        r"(?<!l')(?<!une )(?<!d')\bentrée?s? en vigueur\b|\bentrait en vigueur\b|\bentre en vigueur\b|\ben vigueur depuis\b",
+        r"(?<!l')(?<!une )(?<!d')\bentrée?s? en vigueur\b|\bentrait en vigueur\b|\bentre en vigueur\b|\ben vigueur depuis\b|\b(?:sont|est|était|étaient|restent|reste) (?:\w+ )?en vigueur\b",
         "in_force",
     ),
     (r"\bsuspendue?s?\b", "suspended"),
@@ -143,6 +143,8 @@ PAST_MENTION = r"\b(?:déjà|auparavant|précédemment|jusqu'ici)\b"
 LOCATIVE_BEFORE = r"\b(?:à|en|de|depuis|vers|au|aux|sur)\s+$"
 CLAUSE_BREAKS = r";|:|, (?:et|mais|tandis|alors|où|lorsque|quand|car|a (?:indiqué|annoncé|déclaré))\b| — | – "
 WITH = r"\bavec"
+# What ties talks to the agreement they are about: "négociations sur un accord".
+TALKS_ABOUT = r"\b(?:sur|pour|relatif|relative|concernant|en vue)\b"
 
 DATE_PATTERNS = [
     (r"\b(?:d'ici|avant) (?:à )?(?:la )?fin (?:de |du mois de )?(?P<m>{MONTH}) (?P<y>\d{4})\b", True),
@@ -158,9 +160,13 @@ DATE_PATTERNS = [
     (r"\b(?:en|depuis|début|fin|mi-|courant) (?P<m>{MONTH})\b", False),
     (r"\b(?P<w>{WEEKDAY})(?: dernier)?\b", False),
     (r"(?P<rd>aujourd'hui|hier|avant-hier)", False),
+    (r"\b(?P<rm>ce mois-ci|le mois dernier|le mois passé)\b", False),
     (r"\b(?P<ry>l'an dernier|l'année dernière|cette année|l'an passé)\b", False),
     (r"\b(?:en|depuis|dès|de|à partir de) (?P<y>(?:19|20)\d{2})\b", False),
     (r"(?<![\d.])\b(?P<y>(?:19|20)\d{2})\b(?!\.\d|\d)", False),
 ]
 RELATIVE_DAYS = {"aujourd'hui": 0, "hier": -1, "avant-hier": -2}
+RELATIVE_MONTHS = {"ce mois-ci": 0, "le mois dernier": -1, "le mois passé": -1}
 RELATIVE_YEARS = {"l'an dernier": -1, "l'année dernière": -1, "cette année": 0, "l'an passé": -1}
+# "Des accords de ce type": the kind of agreement the article is about.
+SAME_KIND = r"\b(?:de ce type|de ce genre|du même type|similaires|semblables|comparables|de cette nature)\b"

@@ -44,8 +44,11 @@ ANAPHORS = r"協定|条約|交渉|同種"
 STATUS_CUES = [
     (r"交渉(?:を始める|を開始する|開始|入り)(?:こと)?で(?:合意|一致)", "talks_agreed"),
     (r"大筋合意|実質合意|大筋で合意|実質的に合意|妥結(?:した|し)", "agreed_in_principle"),
-    (r"交渉を(?:開始し|始め)(?!る)|交渉が始ま(?:った|り)|交渉中", "negotiating"),
-    (r"署名", "signed"),
+    (
+        r"交渉を(?:開始し|始め)(?!る)|交渉が始ま(?:った|り)|交渉中|交渉に入っ|交渉入りし|交渉を続け|交渉を進め",
+        "negotiating",
+    ),
+    (r"署名|締結(?=した|し、|され|済み)", "signed"),
     (r"発効", "in_force"),
     (r"停止(?:した|され)", "suspended"),
     (r"破棄|失効(?:した|し)", "terminated"),
@@ -65,7 +68,7 @@ HEDGES_BEFORE = r"仮に|もし|今後"
 # After the cue in its clause: a plan, an outlook, a denial, a report not confirmed, the future (する。).
 HEDGES_AFTER = (
     r"^(?:する|します)(?!のは)|^(?:には|に必要|に向け|のため|を前に)|^[^。]{0,20}?(?:目指|見通し|方針|予定|考え|可能性|たい|否定|との|という|検討|"
-    r"見込|必要|べき|視野|仕組み|すれば|できれば|れば|前に)"
+    r"見込|必要|べき|視野|仕組み|すれば|できれば|れば|前に|とする|とされる|報道|と伝え)"
 )
 # Right after a cue, a past or perfect form: the step happened, whatever the clause goes on to say.
 # ("合意したとの報道", a report of a step, is not the step.)
@@ -73,8 +76,10 @@ DONE_AFTER = r"^(?:した|され|していた|し[、て]|済み|を終え|を�
 OTHER_AGREEMENT = r"別の協定|新たな協定"
 PAST_MENTION = r"すでに|既に|これまで|以前"
 LOCATIVE_BEFORE = r"(?!x)x"  # Japanese marks a place after the name (マニラで): see the extraction
-CLAUSE_BREAKS = r"ており、|ていたが、|ているが、|したが、|され、|；"
-WITH = r"(?!x)x"  # the partner's particle follows it (英国との間で): the main state is the sentence's subject
+CLAUSE_BREAKS = r"ており、|ていたが、|ているが、|したが、|され、|終え、|続け、|；"
+WITH = r"(?!x)x"  # the partner's particle follows it (英国との間で): see WITH_AFTER
+# After the last state named: the particle of a partner ("フランスとは", "英国との間で"), the subject being another.
+WITH_AFTER = r"^(?:とは|との間で|との間では|とも|と(?=[^、。]{0,12}(?:署名|締結|発効|交渉)))"
 # A sentence that goes on with the one before ("両外相はまた、..."): without a date, it takes that one's.
 CONTINUES = r"^[^、。]{0,10}?また"
 DATE_AFTER_WEIGHT = 3.0  # the verb comes last, after its date: a date after the cue is seldom its own
@@ -82,6 +87,9 @@ DATE_AFTER_WEIGHT = 3.0  # the verb comes last, after its date: a date after the
 DATE_PATTERNS = [
     (r"(?P<y>\d{4})年(?:末|中)まで|(?P<y2>\d{4})年内", True),
     (r"(?P<ry>今年|来年)(?:末|中)まで|(?P<ry2>年内)|年末まで", True),
+    (r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月末まで", True),
+    (r"(?P<rm>先月|今月)(?P<d>\d{1,2})日", False),
+    (r"(?P<rm>先月|今月)", False),
     (r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日", False),
     (r"(?:(?P<ry>昨年|去年|今年|本年|来年))?(?P<m>\d{1,2})月(?P<d>\d{1,2})日", False),
     (r"(?P<y>\d{4})年(?P<m>\d{1,2})月", False),
@@ -93,5 +101,9 @@ DATE_PATTERNS = [
     (r"(?P<y>\d{4})年(?![\d度])", False),
     (r"(?P<ry>昨年|去年|今年|本年)(?![\d月])", False),
 ]
+RELATIVE_MONTHS = {"先月": -1, "今月": 0}
 RELATIVE_DAYS = {"本日": 0, "今日": 0, "きょう": 0, "昨日": -1, "きのう": -1}
 RELATIVE_YEARS = {"昨年": -1, "去年": -1, "今年": 0, "本年": 0, "来年": 1, "年内": 0}
+# "同種の協定": the kind of agreement the article is about.
+TALKS_ABOUT = r"(?!x)x"  # the agreement comes before its talks: 円滑化協定の正式交渉
+SAME_KIND = r"同種|同様の|この種の|同じ種類"
