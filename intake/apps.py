@@ -10,4 +10,11 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake of news articles"
 
     def ready(self) -> None:
-        from . import policy  # noqa: F401 - registers the rule for reviewing candidates with accounts.policy
+        from negotiations import pages
+
+        from . import (
+            policy,  # noqa: F401 - registers the rule for reviewing candidates with accounts.policy
+            sections,
+        )
+
+        pages.AGREEMENT_SECTIONS.extend(sections.AGREEMENT_SECTIONS)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("analysis.urls")),
     path("", include("interchange.urls")),
+    path("", include("intake.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

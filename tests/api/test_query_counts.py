@@ -247,6 +247,11 @@ CASES = [
     Case("/api/v1/reports/{pk}/", "/api/v1/reports/{report_dismiss}/", OFFICIAL),
     Case("/reports/{pk}/correct/", "/reports/{report_form_correct}/correct/", OFFICIAL),
     Case("/import/", "/import/", OFFICIAL),
+    Case("/intake/", "/intake/"),
+    Case("/intake/", "/intake/", OFFICIAL, variant=" as official"),
+    Case("/intake/articles/new/", "/intake/articles/new/", OFFICIAL),
+    Case("/intake/articles/{pk}/", "/intake/articles/{article}/", OFFICIAL),
+    Case("/intake/candidates/{pk}/", "/intake/candidates/{candidate_review}/", OFFICIAL),
     # Routes that answer only POST: the one request each, on a fresh session.
     Case(
         "/agreements/{slug}/report/",
@@ -412,6 +417,14 @@ CASES = [
         201,
         data={"url": "https://example.org/counted.xml", "publisher": "Example", "language": "en"},
         as_json=True,
+    ),
+    Case(
+        "/intake/candidates/{pk}/decide/",
+        "/intake/candidates/{candidate_decide}/decide/",
+        OFFICIAL,
+        "POST",
+        302,
+        data={"action": "reject", "reason": "Read wrongly (test)."},
     ),
     Case("/agreements/{slug}/watch/", "/agreements/{other_slug}/watch/", OFFICIAL, "POST", 302),
     Case("/watches/{pk}/remove/", "/watches/{watch}/remove/", OFFICIAL, "POST", 302),
@@ -714,6 +727,8 @@ def _intake(official: object) -> dict[str, object]:
         "article": first.pk,
         "candidate_accept": first.candidates.get(parties__alpha3="AUS").pk,
         "candidate_reject": first.candidates.get(parties__alpha3="GBR").pk,
+        "candidate_review": articles[2].candidates.get().pk,
+        "candidate_decide": articles[2].candidates.get().pk,
         "feed": Feed.objects.create(url="https://example.org/feed.xml", publisher="Example", language="en").pk,
     }
 

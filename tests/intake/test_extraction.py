@@ -33,6 +33,23 @@ def test_precision_and_recall_on_the_labelled_articles(name: str, language: str,
     assert result.precision >= PRECISION_FLOOR and result.recall >= RECALL_FLOOR, misses
 
 
+# Written last, after the rules were widened, and never used to change them: what the extraction does on text
+# it was not fitted to. Its figures are printed; the floors only catch a change that makes it much worse.
+HELD_OUT_FLOOR = 0.5
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_held_out_articles_are_measured(language: str, capsys: pytest.CaptureFixture) -> None:
+    result = score(language, FOLDER / "heldout")
+    with capsys.disabled():
+        print(
+            f"\n[intake] held-out {language}: precision {result.precision:.3f}, recall {result.recall:.3f} "
+            f"({result.true_positives} found, {len(result.false_positives)} wrong, "
+            f"{len(result.false_negatives)} missed)"
+        )
+    assert result.precision >= HELD_OUT_FLOOR and result.recall >= HELD_OUT_FLOOR
+
+
 def _seed_article() -> Path | None:
     """The German report the project began with: kept outside the repository (never copied into it)."""
     named = os.environ.get("RAA_SEED_ARTICLE")
