@@ -146,12 +146,17 @@ class Candidate(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("found at"), default=timezone.now)
+    # The outbox: the notifications app claims a new candidate (sets this) to tell the watchers who asked, once.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["article", "evidence_start", "id"]
         verbose_name = _("candidate fact")
         verbose_name_plural = _("candidate facts")
-        indexes = [models.Index(fields=["review", "agreement"], name="candidate_inbox_idx")]
+        indexes = [
+            models.Index(fields=["review", "agreement"], name="candidate_inbox_idx"),
+            models.Index(fields=["id"], condition=Q(announced_at__isnull=True), name="candidate_unannounced_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=CandidateKind.values), name="candidate_kind_valid"),
             models.CheckConstraint(

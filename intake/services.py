@@ -45,6 +45,8 @@ from .matching import Match, Matcher
 from .models import Article, Candidate, Feed
 
 FETCH_TASK = "intake.fetch_article"
+# The notifications app's task that tells watchers of an article's new candidates (its sweep finds any missed).
+ANNOUNCE_TASK = "notifications.announce_candidates"
 
 
 def text_digest(text: str) -> str:
@@ -195,6 +197,8 @@ def article_extract(article: Article) -> list[Candidate]:
         )
         article.extracted_at = timezone.now()
         Article.objects.filter(pk=article.pk).update(extracted_at=article.extracted_at)
+        if created:
+            queue_after_commit(ANNOUNCE_TASK, article.pk)
     return created
 
 

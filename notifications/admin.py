@@ -34,7 +34,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Watch)
 class WatchAdmin(admin.ModelAdmin):
-    list_display = ["user", "agreement", "state", "everything", "email", "status_changes", "overdue"]
+    list_display = ["user", "agreement", "state", "everything", "email", "status_changes", "overdue", "candidates"]
     list_filter = ["everything", "email", "status_changes"]
     search_fields = ["user__username", "agreement__title", "state__short_name"]
     autocomplete_fields = ["user", "agreement", "state"]

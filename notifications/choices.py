@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     DIGEST = "digest", _("daily digest")
     AGREEMENT_STALE = "agreement_stale", _("agreement not checked for a while")
     REPORT_RESOLVED = "report_resolved", _("your error report was resolved")
+    CANDIDATE_FOUND = "candidate_found", _("a fact found in the news")
 
 
 class StatusChangeDelivery(models.TextChoices):

@@ -24,7 +24,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .choices import Channel, DeliveryResult, NotificationState
+from intake.models import Candidate
+
+from .choices import Channel, DeliveryResult, Kind, NotificationState
 from .models import DeliveryAttempt, Notification
 from .signing import sign
 from .urls_safety import check_webhook_url
@@ -133,6 +135,7 @@ def _context(notification: Notification) -> dict[str, object]:
     elif notification.agreement is not None:
         agreement = notification.agreement
     context_report = notification.report
+    candidate = _candidate(notification)
     context: dict[str, object] = {
         "notification": notification,
         "kind": notification.kind,
@@ -143,6 +146,8 @@ def _context(notification: Notification) -> dict[str, object]:
         "today": timezone.localdate(),
         "stale_after_days": settings.STALE_AFTER_DAYS,
         "report": context_report,
+        "candidate": candidate,
+        "review_url": site_url(reverse("intake-candidate", args=[candidate.pk])) if candidate else "",
     }
     if agreement is not None:
         context["agreement_url"] = site_url(agreement.get_absolute_url())
@@ -152,6 +157,17 @@ def _context(notification: Notification) -> dict[str, object]:
         token = signing.dumps({"u": notification.user_id, "a": None}, salt="unsubscribe")
         context["unsubscribe_url"] = site_url(reverse("unsubscribe", args=[token]))
     return context
+
+
+def _candidate(notification: Notification) -> Candidate | None:
+    """The candidate fact a notice from the news is about (None once it was deleted)."""
+    if notification.kind != Kind.CANDIDATE_FOUND:
+        return None
+    return (
+        Candidate.objects.select_related("article", "agreement", "party")
+        .filter(pk=notification.payload.get("candidate"))
+        .first()
+    )
 
 
 def _language(user: User) -> str:
@@ -207,6 +223,14 @@ def webhook_payload(notification: Notification) -> dict[str, Any]:
             "title": milestone.title,
             "due_on": milestone.due_on.isoformat(),
             "lead_days": notification.lead_days,
+        }
+    if notification.kind == Kind.CANDIDATE_FOUND:
+        candidate = _candidate(notification)
+        data |= {
+            "candidate": notification.payload.get("candidate"),
+            "article": notification.payload.get("article"),
+            "review_url": site_url(reverse("intake-candidate", args=[candidate.pk])) if candidate else None,
+            "evidence": candidate.evidence if candidate else None,
         }
     agreement = notification.agreement
     if agreement is not None:

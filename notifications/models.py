@@ -59,6 +59,11 @@ class Watch(TimestampedModel):
         choices=StatusChangeDelivery.choices,
         default=StatusChangeDelivery.IMMEDIATE,
     )
+    candidates = models.BooleanField(
+        _("tell me of facts found in the news"),
+        default=False,
+        help_text=_("When an article reports a step of a watched agreement (a candidate fact to review)."),
+    )
     stale_notices = models.BooleanField(
         _("tell me when it goes stale"),
         default=False,

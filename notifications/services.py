@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intake.models import Candidate
 from negotiations.choices import ReportStatus
 from negotiations.models import Agreement, ErrorReport, Participation, StatusEvent
 from parties.models import State
@@ -39,9 +40,11 @@ class Watcher:
     overdue: bool = False
     status_changes: str = StatusChangeDelivery.OFF
     stale_notices: bool = False
+    candidates: bool = False
 
     def add(self, watch: Watch) -> None:
         self.stale_notices |= watch.stale_notices
+        self.candidates |= watch.candidates
         self.email |= watch.email
         self.webhook_ids |= {endpoint.pk for endpoint in watch.webhooks.all() if endpoint.active}
         self.lead_days |= {int(days) for days in watch.lead_days}
@@ -161,6 +164,66 @@ def status_event_announce(*, event_id: int) -> list[int]:
         return store_and_enqueue(rows)
 
 
+def _candidate_watchers(candidate: Candidate, by_agreement: dict[int, dict[int, Watcher]]) -> list[Watcher]:
+    """Who asked to hear of this candidate: watchers of its agreement (of the agreement, a party, everything);
+    for a new agreement it proposes, watchers of one of its parties or of everything."""
+    if candidate.agreement_id is not None:
+        return [w for w in by_agreement.get(candidate.agreement_id, {}).values() if w.candidates]
+    party_ids = [state.pk for state in candidate.parties.all()]
+    watches = (
+        Watch.objects.filter(Q(state_id__in=party_ids) | Q(everything=True), candidates=True, user__is_active=True)
+        .filter(created_at__lte=candidate.created_at)
+        .prefetch_related("webhooks")
+    )
+    watchers: dict[int, Watcher] = {}
+    for watch in watches:
+        watchers.setdefault(watch.user_id, Watcher(watch.user_id)).add(watch)
+    return list(watchers.values())
+
+
+def candidates_announce(*, article_id: int) -> list[int]:
+    """Claim the article's candidates not yet announced (intake's outbox) and write, in the same transaction,
+    one notice per candidate to each watcher who asked for facts from the news. Each candidate is claimed by a
+    conditional update, so it is announced once however many tasks and sweeps try."""
+    with transaction.atomic():
+        pending = list(Candidate.objects.filter(article_id=article_id, announced_at=None).values_list("pk", flat=True))
+        now = timezone.now()
+        claimed = [pk for pk in pending if Candidate.objects.filter(pk=pk, announced_at=None).update(announced_at=now)]
+        if not claimed:
+            return []
+        candidates = list(
+            Candidate.objects.filter(pk__in=claimed, review="pending")
+            .select_related("agreement", "article")
+            .prefetch_related("parties")
+        )
+        by_agreement = watchers_for(
+            {c.agreement_id for c in candidates if c.agreement_id is not None},
+            watching_since=min(c.created_at for c in candidates) if candidates else None,
+        )
+        rows = []
+        for candidate in candidates:
+            payload = {"candidate": candidate.pk, "article": candidate.article_id, "kind": candidate.kind}
+            for watcher in _candidate_watchers(candidate, by_agreement):
+                rows += notification_rows(
+                    watcher,
+                    f"candidate:{candidate.pk}:{watcher.user_id}",
+                    Kind.CANDIDATE_FOUND,
+                    agreement=candidate.agreement,
+                    payload=payload,
+                )
+        return store_and_enqueue(rows)
+
+
+def unannounced_articles(limit: int) -> list[int]:
+    """Articles with candidates nobody has announced yet (their nudge was lost): the sweep announces them."""
+    return list(
+        Candidate.objects.filter(announced_at=None)
+        .order_by("article_id")
+        .values_list("article_id", flat=True)
+        .distinct()[:limit]
+    )
+
+
 def unannounced_status_events(limit: int) -> list[int]:
     """The ids of status events no one has claimed yet, oldest first (the sweep announces them)."""
     return list(StatusEvent.objects.filter(processed_at=None).order_by("pk").values_list("pk", flat=True)[:limit])
@@ -178,6 +241,7 @@ def watch_set(
     overdue: bool = True,
     status_changes: str = StatusChangeDelivery.IMMEDIATE,
     stale_notices: bool = False,
+    candidates: bool = False,
 ) -> Watch:
     """Create or update the user's watch of this target."""
     lead_days = sorted({int(days) for days in lead_days}, reverse=True)
@@ -190,7 +254,7 @@ def watch_set(
     with transaction.atomic():
         watch = Watch.objects.filter(user=user, **target).first() or Watch(user=user, **target)
         watch.email, watch.lead_days, watch.overdue, watch.status_changes = email, lead_days, overdue, status_changes
-        watch.stale_notices = stale_notices
+        watch.stale_notices, watch.candidates = stale_notices, candidates
         watch.full_clean()
         watch.save()
         watch.webhooks.set(webhooks)
@@ -205,6 +269,15 @@ def watch_toggle(*, user: User, agreement: Agreement) -> bool:
             return False
         watch_set(user=user, agreement=agreement)
         return True
+
+
+def watch_news_toggle(*, user: User, watch: Watch) -> bool:
+    """Turn the telling of facts from the news on or off for one of the user's watches; returns the new value."""
+    if watch.user_id != user.pk:
+        raise PermissionDenied(_("This is not your watch."))
+    watch.candidates = not watch.candidates
+    watch.save(update_fields=["candidates", "updated_at"])
+    return watch.candidates
 
 
 def watch_delete(*, user: User, watch: Watch, expected_version: str | None = None) -> None:

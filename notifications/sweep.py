@@ -22,11 +22,13 @@ from .choices import Channel, Kind, NotificationState
 from .models import Notification, Watch
 from .services import (
     MAX_LEAD_DAYS,
+    candidates_announce,
     enqueue,
     notification_rows,
     report_resolution_announce,
     status_event_announce,
     store_and_enqueue,
+    unannounced_articles,
     unannounced_report_resolutions,
     unannounced_status_events,
     watchers_for,
@@ -57,6 +59,9 @@ def run_sweep(now: datetime.datetime | None = None, *, deliver_inline: bool = Fa
     # Resolved error reports whose nudge was lost: their reporters are told here.
     for report_id in unannounced_report_resolutions(BATCH):
         report_resolution_announce(report_id=report_id)
+    # Candidate facts from the news whose nudge was lost: the watchers who asked are told here.
+    for article_id in unannounced_articles(BATCH):
+        candidates_announce(article_id=article_id)
     report.reminders = _milestone_reminders(today)
     report.reclaimed = Notification.objects.filter(
         state=NotificationState.SENDING,

@@ -15,7 +15,7 @@ from raa_tracker.cache import CacheUnavailable, breaker_for, warn_once_per_inter
 
 from .choices import DeliveryResult
 from .delivery import deliver
-from .services import report_resolution_announce, status_event_announce
+from .services import candidates_announce, report_resolution_announce, status_event_announce
 from .sweep import run_digest, run_stale_notices, run_sweep
 
 SWEEP_LOCK = "notifications-sweep-lock"
@@ -65,6 +65,12 @@ def sweep() -> dict:
         if not acquired:
             return {"skipped": "another sweep is running"}
         return run_sweep().__dict__
+
+
+@shared_task(name="notifications.announce_candidates", ignore_result=True)
+def announce_candidates(article_id: int) -> int:
+    """Queued by the intake after an article's facts are found; the sweep announces any it missed."""
+    return len(candidates_announce(article_id=article_id))
 
 
 @shared_task(name="notifications.digest", ignore_result=True)

@@ -5,6 +5,7 @@ from . import feeds, views
 urlpatterns = [
     path("watches/", views.watches, name="watches"),
     path("watches/<int:pk>/remove/", views.watch_remove, name="watch-remove"),
+    path("watches/<int:pk>/news/", views.watch_news, name="watch-news"),
     path("agreements/<slug:slug>/watch/", views.watch_toggle, name="watch-toggle"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("calendar/reset/", views.calendar_reset, name="calendar-reset"),

@@ -75,6 +75,19 @@ def watch_toggle(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def watch_news(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether the watch also tells of facts found in the news (candidates to review)."""
+    user = acting_user(request.user)
+    watch = get_object_or_404(Watch, pk=pk, user=user)
+    told = services.watch_news_toggle(user=user, watch=watch)
+    messages.success(
+        request, _("Facts from the news will be told.") if told else _("Facts from the news are not told.")
+    )
+    return redirect("watches")
+
+
+@login_required
+@require_POST
 def watch_remove(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request.user)
     services.watch_delete(user=user, watch=get_object_or_404(Watch, pk=pk, user=user))

@@ -35,6 +35,7 @@ class WatchSerializer(StrictTypesMixin, serializers.ModelSerializer):
             "overdue",
             "status_changes",
             "stale_notices",
+            "candidates",
             "created_at",
             "updated_at",
         ]

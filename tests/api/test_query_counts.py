@@ -427,6 +427,7 @@ CASES = [
         data={"action": "reject", "reason": "Read wrongly (test)."},
     ),
     Case("/agreements/{slug}/watch/", "/agreements/{other_slug}/watch/", OFFICIAL, "POST", 302),
+    Case("/watches/{pk}/news/", "/watches/{watch}/news/", OFFICIAL, "POST", 302),
     Case("/watches/{pk}/remove/", "/watches/{watch}/remove/", OFFICIAL, "POST", 302),
     Case("/calendar/reset/", "/calendar/reset/", OFFICIAL, "POST", 302),
     Case("/i18n/setlang/", "/i18n/setlang/", method="POST", status=302, data={"language": "de", "next": "/"}),
