@@ -95,6 +95,9 @@ def _compiled(language: str) -> dict:
         "talks_about": re.compile(data.TALKS_ABOUT, flags),
         "with_after": re.compile(data.WITH_AFTER) if hasattr(data, "WITH_AFTER") else None,
         "continues": re.compile(data.CONTINUES) if hasattr(data, "CONTINUES") else None,
+        "negation": re.compile(data.NEGATION, flags),
+        "attribution": re.compile(data.ATTRIBUTION, flags) if hasattr(data, "ATTRIBUTION") else None,
+        "attribution_after": re.compile(data.ATTRIBUTION_AFTER) if hasattr(data, "ATTRIBUTION_AFTER") else None,
         "done_after": re.compile(data.DONE_AFTER) if hasattr(data, "DONE_AFTER") else None,
         "locative": re.compile(data.LOCATIVE_BEFORE, flags),
         "bodies": [(re.compile(pattern), code) for pattern, code in data.BODIES.items()],
@@ -265,6 +268,11 @@ def extract(text: str, language: str, published: datetime.date, title: str = "")
         for cue in cues:
             clause = _clause(article, sentence, cue)
             finding_type = _nearest_type(sentence, cue, clause, language)
+            low, high = max(clause[0], cue.region[0]), min(clause[1], cue.region[1])
+            if compiled["same_kind"].search(sentence.text[low:high]) and not any(
+                low <= t[0] < high for t in sentence.types
+            ):
+                finding_type = article.topic_type or finding_type  # "un accord de ce type avec l'Australie"
             if finding_type is None and compiled["same_kind"].search(sentence.text):
                 finding_type = article.topic_type  # "agreements of this kind": the kind the article is about
             if finding_type is None and not compiled["other_agreement"].search(sentence.text):
@@ -319,6 +327,14 @@ def _bound_regions(sentence: Sentence, steps: list[Cue], cues: list[Cue]) -> Non
         cue.region = (max(before, default=0), min(after, default=len(sentence.text)))
 
 
+def _attributed(text: str, date: DateMention, compiled: dict) -> bool:
+    """A date that says when something was said ("the embassy said on Wednesday"), not when it happened."""
+    before, after = compiled["attribution"], compiled["attribution_after"]
+    if before is not None and before.search(text[max(0, date.start - 60) : date.start]):
+        return True
+    return after is not None and bool(after.search(text[date.end : date.end + 10]))
+
+
 def _future(date: DateMention | None, published: datetime.date) -> DateMention | None:
     """For a step still to come, the date it is due: a target, or a day after publication (a yearless one
     moved on a year: "wird am 11. September in Kraft treten"); anything vaguer is no due date."""
@@ -343,10 +359,9 @@ def _nearest_type(sentence: Sentence, cue: Cue, clause: tuple[int, int], languag
         types = [
             t
             for t in types
-            if t[0] < cue.end
-            and cue.start - t[1] <= 30  # named with the cue, or just before it
-            or 0 <= t[0] - cue.end <= 90
-            and about.search(sentence.text[cue.end : t[0]])
+            if (t[0] < cue.end and cue.start - t[1] <= 30)  # named with the cue, or just before it
+            or (0 <= t[0] - cue.end <= 90 and about.search(sentence.text[cue.end : t[0]]))
+            or 0 <= t[0] - cue.end <= 25  # its object: "negotiating a visiting forces agreement"
         ]
     if not types:
         return None
@@ -356,7 +371,7 @@ def _nearest_type(sentence: Sentence, cue: Cue, clause: tuple[int, int], languag
 def _hedged(text: str, cue: Cue, compiled: dict, clause_end: int) -> bool:
     """A hedge, plan or denial in the cue's clause: before it (after the last comma), or just after it."""
     before = re.split(r"[,;:、]|—|–", text[max(0, cue.start - 100) : cue.start])[-1]
-    if compiled["hedges_before"].search(before):
+    if compiled["hedges_before"].search(before) or compiled["negation"].search(text[cue.start : cue.end]):
         return True
     after = text[cue.end : max(cue.end, clause_end)]
     if compiled["done_after"] is not None:
@@ -371,7 +386,12 @@ def _nearest_date(
     """The date nearest the cue in its clause (after it rather than before, but where the verb comes last either
     way), each date used once."""
     low, high = max(clause[0], cue.region[0]), min(clause[1], cue.region[1])
-    free = [date for date in sentence.dates if date.start not in used and low <= date.start < high]
+    compiled = _compiled(language)
+    free = [
+        date
+        for date in sentence.dates
+        if date.start not in used and low <= date.start < high and not _attributed(sentence.text, date, compiled)
+    ]
     if not free:
         return None
     after_weight = getattr(language_data(language), "DATE_AFTER_WEIGHT", 1.0)
@@ -485,7 +505,8 @@ def _make(article, sentence, cue, finding_type, date, kind, value) -> list[Findi
 def _acting_party(article: Article, sentence: Sentence, cue: Cue, codes: tuple[str, ...]) -> str | None:
     """The party whose own step a cue reports: its parliament's, else the state named nearest the cue."""
     for pattern, code in _compiled(article.language)["bodies"]:
-        if code in codes and pattern.search(sentence.text):
+        low, high = cue.region
+        if code in codes and pattern.search(sentence.text[low:high]):
             return code
     start, end = _clause(article, sentence, cue)
     near = [mention for mention in sentence.states if mention.code in codes and start <= mention.start < end]

@@ -14,9 +14,10 @@ from tests.intake.scoring import FOLDER, LANGUAGES, score
 PRECISION_FLOOR, RECALL_FLOOR = 0.95, 0.85
 
 
-# The first set, written with the rules; the second, written afterwards by someone who had not read them (and
-# then used to widen them); the held-out set, written last and never used to change the rules.
-SETS = {"labelled": FOLDER, "validation": FOLDER / "validation"}
+# The first set, written with the rules; the second and third, written afterwards by someone who had not read
+# them, measured, then used to widen them (their READMEs give the figures before); the unseen set, written
+# last, is never used to change the rules.
+SETS = {"labelled": FOLDER, "validation": FOLDER / "validation", "heldout": FOLDER / "heldout"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -35,19 +36,21 @@ def test_precision_and_recall_on_the_labelled_articles(name: str, language: str,
 
 # Written last, after the rules were widened, and never used to change them: what the extraction does on text
 # it was not fitted to. Its figures are printed; the floors only catch a change that makes it much worse.
-HELD_OUT_FLOOR = 0.5
+UNSEEN_FLOOR = 0.5
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_held_out_articles_are_measured(language: str, capsys: pytest.CaptureFixture) -> None:
-    result = score(language, FOLDER / "heldout")
+def test_the_unseen_articles_are_measured(language: str, capsys: pytest.CaptureFixture) -> None:
+    if not (FOLDER / "unseen" / f"{language}.yaml").exists():
+        pytest.fail("the unseen set (tests/intake/articles/unseen) is missing")
+    result = score(language, FOLDER / "unseen")
     with capsys.disabled():
         print(
-            f"\n[intake] held-out {language}: precision {result.precision:.3f}, recall {result.recall:.3f} "
+            f"\n[intake] unseen {language}: precision {result.precision:.3f}, recall {result.recall:.3f} "
             f"({result.true_positives} found, {len(result.false_positives)} wrong, "
             f"{len(result.false_negatives)} missed)"
         )
-    assert result.precision >= HELD_OUT_FLOOR and result.recall >= HELD_OUT_FLOOR
+    assert result.precision >= UNSEEN_FLOOR and result.recall >= UNSEEN_FLOOR
 
 
 def _seed_article() -> Path | None:

@@ -58,18 +58,24 @@ TYPES = [
     (r"Status von Gaststreitkräften|Gaststreitkräfte-?abkommen\w*|Visiting Forces Agreement|\bS?O?VFA\b", "VFA"),
     (r"Truppenstatut\w*|\bSOFA\b|Status of Forces Agreement|Stationierungsabkommen", "SOFA"),
     (r"gegenseitigen? Zugang\w*|Zugangsabkommen\w*|Reciprocal Access Agreement|\bRAAs?\b|Truppenzugang\w*", "RAA"),
-    (r"\bACSA\b|Versorgungsgüter\w*|Versorgungsleistungen|Logistikabkommen\w*|Versorgungsabkommen\w*", "ACSA"),
+    (
+        r"\bACSA\b|Versorgungsgüter\w*|Versorgungsleistungen|Logistikabkommen\w*|Versorgungsabkommen\w*|logistische\w* Unterstützung|Bereitstellung von (?:Gütern|Versorgungsgütern) und Dienstleistungen",
+        "ACSA",
+    ),
     (
         r"Schutz von Verschlusssachen|Geheimschutzabkommen\w*|Informationsschutzabkommen\w*|\bGSOMIA\b|Austausch von Verschlusssachen",
         "ISA",
     ),
     (
-        r"(?:Weitergabe|Transfer|Übertragung) von Verteidigungs\w*|Rüstungstransfer\w*|Verteidigungsgüter und -technologie",
+        r"(?:Weitergabe|Transfer|Übertragung) von Verteidigungs\w*|Rüstungstransfer\w*|Verteidigungsgüter und -technologie|Rüstungsgüter\w* und Verteidigungstechnologie|Verteidigungstechnologie\w*",
         "DEA",
     ),
     (r"Freihandelsabkommen\w*|\bFTA\b", "FTA"),
     (r"Wirtschaftspartnerschaftsabkommen\w*|\bEPA\b", "EPA"),
-    (r"Verteidigungskooperationsabkommen\w*", "DCA"),
+    (
+        r"Verteidigungskooperationsabkommen\w*|Zusammenarbeit im Verteidigungsbereich|Verteidigungszusammenarbeit|Verteidigungskooperation\b",
+        "DCA",
+    ),
     (r"Beistandspakt\w*|Verteidigungsvertrag\w*|Beistandsvertrag\w*", "MDT"),
 ]
 ANAPHORS = r"\b(?:Abkommen\w*|Vertr[aä]g\w*|Vereinbarung\w*|Pakt\w*|Verhandlungen|Gespräche|Text)\b"
@@ -92,7 +98,7 @@ STATUS_CUES = [
     (r"\b(?:Verhandlungen|Gespräche)\b[^.;:]{0,40}?\b(?:begonnen|begannen|aufgenommen)\b", "negotiating"),
     (r"\bverhandel[nt]\b[^.;:]{0,60}?\bseit\b|\bseit\b[^.;:]{0,40}?\bverhandel[nt]\b", "negotiating"),
     (r"\bverhandelt über\b", "negotiating"),
-    (r"\bunterzeichnet\w*\b|\bunterschrieben\b|\bUnterzeichnung\b|\bbesiegelt\w*\b", "signed"),
+    (r"\bunterzeichnet\w*\b|\bunterschrieben\b|\bunterschrieb\b|\bbesiegelt\w*\b", "signed"),
     (
         r"\bin Kraft (?:getreten|trat|traten|tritt|treten)\b|\bin Kraft\b|\bgilt\b[^.;:]{0,15}?\bseit\b|\bwirksam geworden\b",
         "in_force",
@@ -103,7 +109,7 @@ STATUS_CUES = [
 ]
 STEP_CUES = [
     (
-        r"\bAustausch (?:der |diplomatischer |von )?Noten\b|\bNoten (?:aus)?getauscht\b|\btauschten\b[^.;:]{0,40}?\bNoten\b",
+        r"\bAustausch (?:der |diplomatischer |von )?Noten\b|\bNoten (?:aus)?getauscht\b|\btauschten\b[^.;:]{0,80}?\bNoten\b",
         "notes_exchanged",
     ),
     (
@@ -143,7 +149,14 @@ HEDGES_BEFORE = (
 )
 HEDGES_AFTER = (
     r"^\s*(?:\S+\s+){0,2}?(?:kann|könne|könnte|soll|sollen|sollte|muss|müsse|müssen|werde|werden|wird|würde)\b"
+    r"|^[^.;:]{0,50}?\b(?:noch nicht|nicht|kein\w*)\b"
 )
+# Inside a cue that spans words ("Gespräche hätten nicht begonnen"): a negation makes it no step.
+NEGATION = r"\b(?:nicht|kein\w*|nie|niemals)\b"
+# A sentence that goes on with the one before ("Zugleich vereinbarten ..."): without a date, it takes that one's.
+CONTINUES = r"^(?:Zugleich|Gleichzeitig|Dabei|Bei (?:dem|diesem) Treffen)\b"
+# Before a date, an attribution: the day something was said, not the day of the step ("teilte am Mittwoch mit").
+ATTRIBUTION = r"\b(?:sagte|teilte|erklärte|bestätigte|berichtete|hieß es|verlautete)\b[^.;]{0,30}$"
 # An agreement other than the one the article is about: without a type named, no candidate.
 OTHER_AGREEMENT = r"\b(?:weitergehende\w*|weitere[sn]?|andere[sn]?|zweite[sn]?) (?:Abkommen|Vertrag|Vereinbarung)\b"
 PAST_MENTION = r"\b(?:bereits|schon|zuvor|seither|bisher|früher|damals)\b"
@@ -156,6 +169,10 @@ DATE_PATTERNS = [
     (r"\bbis (?:zum )?(?:Jahresende|Ende des Jahres|Ende dieses Jahres)\b|\bnoch (?:in )?diese[ms] Jahr\b", True),
     (r"\bbis (?:spätestens )?(?P<m>{MONTH}) (?P<y>\d{4})\b", True),
     (r"\bvom (?P<d>\d{1,2})\.\s?(?:bis|[-–])\s?\d{1,2}\.\s?(?P<m>{MONTH})(?:\s(?P<y>\d{4}))?\b", False),
+    (
+        r"\b(?:im )?(?P<m>{MONTH}) (?P<ry>vergangenen Jahres|letzten Jahres|dieses Jahres)\b",
+        False,
+    ),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\b", False),
     (r"\b(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),

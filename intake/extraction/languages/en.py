@@ -21,7 +21,7 @@ TYPES = [
     (rf"status[- ]of[- ]forces {_PACT}|\bSOFAs?\b|troop status {_PACT}", "SOFA"),
     (rf"reciprocal access {_PACT}|\bRAAs?\b|(?:troop|defen[cs]e|forces?|military|mutual) access (?:{_PACT}|talks)|access[- ](?:agreement|treaty|pact)s?", "RAA"),
     (rf"acquisition and cross[- ]servicing {_PACT}|\bACSAs?\b|(?:logistics|logistic support|military supply|supply[- ]sharing|supply) {_PACT}", "ACSA"),
-    (rf"information[- ](?:security|protection) {_PACT}|(?:protection|security|exchange) of classified (?:military )?(?:information|material)|classified[- ]information {_PACT}|(?:military[- ])?secrets? {_PACT}|\bGSOMIA\b|intelligence[- ]sharing {_PACT}|\bISAs?\b", "ISA"),
+    (rf"information[- ](?:security|protection) {_PACT}|(?:protection|security|exchange) of classified (?:military |defen[cs]e )?(?:information|material)|(?:protect(?:ing)?|shar(?:e|ing)|exchang(?:e|ing)) classified (?:military |defen[cs]e )?(?:information|material|data)|classified[- ]information {_PACT}|(?:military[- ])?secrets? {_PACT}|\bGSOMIA\b|intelligence[- ]sharing {_PACT}|\bISAs?\b", "ISA"),
     (rf"(?:transfer of )?defen[cs]e equipment and technology|(?:defen[cs]e|military) (?:technology|equipment) (?:transfer )?(?:{_PACT}|transfer)|equipment and technology transfer", "DEA"),
     (rf"free[- ]trade {_PACT}|\bFTAs?\b", "FTA"),
     (rf"economic partnership {_PACT}|\bEPAs?\b", "EPA"),
@@ -38,7 +38,7 @@ STATUS_CUES = [
     (r"\b(?:agreed|decided) to negotiate\b", "talks_agreed"),
     (rf"\bagreement in principle\b|\bdeal in principle\b|\bagreed in principle\b|\breached (?:a |an )?(?:broad|basic|substantive) agreement\b|\b(?:substantially )?(?:concluded|wrapped up|completed|finished) (?:the |their )?{_TALKS}\b|\b(?:initialled|initialed) (?:the )?(?:text|agreement|treaty|pact)\b|\bsettled the text\b", "agreed_in_principle"),
     (rf"\b{_TALKS}\b[^.;]{{0,30}}?\b(?:began|started|opened|got under way|were launched|have been under way|were under way|are under way)\b", "negotiating"),
-    (rf"\b(?:began|started|opened|launched|kicked off|commenced|entered into) (?:the |their )?(?:first )?(?:formal |official )?{_TALKS}\b|\b(?:began|started) negotiating\b|\b(?:have|has|had) been negotiating\b|\b(?:are|is|were|was) negotiating\b", "negotiating"),
+    (rf"\b(?:began|started|opened|launched|kicked off|commenced|entered into) (?:the |their )?(?:first )?(?:formal |official )?{_TALKS}\b|\b(?:began|started) negotiating\b|\b(?:have|has|had) (?:also |now |long )?been negotiating\b|\b(?:are|is|were|was) negotiating\b", "negotiating"),
     (r"\bsigned\b|\bput (?:their|its|his|her) (?:names?|signatures?) to\b|\binked\b|\bsigning\b", "signed"),
     (r"\b(?:entered|enters|came|comes|went|goes) into (?:force|effect)\b|\bin (?:force|effect)\b|\bto(?:ok|ken|kes) effect\b|\bentry into force\b|\b(?:come|enter) into (?:force|effect)\b|\btake effect\b", "in_force"),
     (r"\bsuspended\b", "suspended"),
@@ -79,6 +79,12 @@ LOCATIVE_BEFORE = r"\b(?:in|at|to|from|near|outside|via|into)\s+$"
 CLAUSE_BREAKS = r";|, (?:and|but|while|whereas|where|which|who)\b| — | – "
 # The preposition of a partner: "signed with Australia and Britain".
 WITH = r"\bwith"
+# Inside a cue that spans words ("talks had not begun"): a negation makes it no step.
+NEGATION = r"\b(?:not|never|no)\b|n't\b"
+# A sentence that goes on with the one before: without a date, it takes that one's.
+CONTINUES = r"^(?:At the same time|During the (?:meeting|visit|talks)|At the meeting)\b|\balso (?:agreed|signed|decided)\b"
+# Before a date, an attribution: the day something was said, not the day of the step ("said on Wednesday").
+ATTRIBUTION = r"\b(?:said|announced|told \w+|stated|reported|confirmed|added)\b[^.;]{0,30}$"
 # What ties talks to the agreement they are about: "talks on a reciprocal access agreement".
 TALKS_ABOUT = r"\b(?:on|over|about|for|concerning|regarding|toward|towards)\b"
 
@@ -89,6 +95,7 @@ DATE_PATTERNS = [
     (r"\bby (?:the )?end of (?:the|this) year\b|\bby year[- ]end\b|\bbefore the end of the year\b|\bwithin the year\b", True),
     (r"\bby (?P<m>{MONTH}) (?P<y>\d{4})\b", True),
     (r"\b(?:as|when) (?P<m>{MONTH}) (?:began|started|opened)(?P<first>)\b", False),
+    (r"\bin (?P<m>{MONTH}) (?P<ry>last year|this year)\b", False),
     (r"\b(?P<d>\d{1,2}) (?P<m>{MONTH}),? (?P<y>\d{4})\b", False),
     (r"\b(?P<m>{MONTH})\.? (?P<d>\d{1,2}),? (?P<y>\d{4})\b", False),
     (r"\b(?P<d>\d{1,2}) (?P<m>{MONTH})\b", False),

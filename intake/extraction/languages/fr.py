@@ -80,6 +80,10 @@ ANAPHORS = r"\b(?:accords?|traités?|textes?|pactes?|négociations|discussions|p
 
 STATUS_CUES = [
     (
+        r"\b(?:convenus|convenu|mis d'accord|entendus|décidé)\b[^.;]{0,40}?\bde les (?:engager|ouvrir|entamer|lancer)\b",
+        "talks_agreed",
+    ),
+    (
         r"\b(?:convenus|convenu|mis d'accord|entendus|décidé)\b[^.;]{0,80}?\b(?:d'|de |pour )(?:engager|ouvrir|entamer|lancer)\b[^.;]{0,30}?\b(?:négociations|discussions|pourparlers)\b",
         "talks_agreed",
     ),
@@ -137,12 +141,18 @@ HEDGES_BEFORE = (
     r"une fois|pas|ne|aucun\w*|ni|jamais|dément\w*|démenti\w*|nié|sans|seraient|serait|aurait|auraient|"
     r"lesquel\w*|possible|reste\w*|encore à|idée)\b|\bn'"
 )
-HEDGES_AFTER = r"^[^.;]{0,30}?\b(?:(?:est|sont) (?:prévue?s?|attendue?s?)|pas encore)\b"
+HEDGES_AFTER = r"^[^.;]{0,30}?\b(?:(?:est|sont) (?:prévue?s?|attendue?s?)|pas encore|pourrai\w*|devrai\w*|doit|doivent|intervien\w*)\b"
 OTHER_AGREEMENT = r"\b(?:un autre|un second|un nouvel|un deuxième) (?:accord|traité|texte)\b"
 PAST_MENTION = r"\b(?:déjà|auparavant|précédemment|jusqu'ici)\b"
 LOCATIVE_BEFORE = r"\b(?:à|en|de|depuis|vers|au|aux|sur)\s+$"
 CLAUSE_BREAKS = r";|:|, (?:et|mais|tandis|alors|où|lorsque|quand|car|a (?:indiqué|annoncé|déclaré))\b| — | – "
 WITH = r"\bavec"
+# Inside a cue that spans words ("n'ont pas été ouvertes"): a negation makes it no step.
+NEGATION = r"\b(?:pas|jamais|aucun\w*)\b"
+# A sentence that goes on with the one before: without a date, it takes that one's.
+# Before a date, an attribution: the day something was said, not the day of the step ("a annoncé mardi").
+ATTRIBUTION = r"\b(?:a|ont) (?:annoncé|indiqué|déclaré|précisé|confirmé)\b[^.;]{0,30}$"
+CONTINUES = r"^(?:Dans le même temps|Au même moment|Lors de (?:cette|la) rencontre|À cette occasion)\b"
 # What ties talks to the agreement they are about: "négociations sur un accord".
 TALKS_ABOUT = r"\b(?:sur|pour|relatif|relative|concernant|en vue)\b"
 

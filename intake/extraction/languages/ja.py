@@ -68,15 +68,18 @@ HEDGES_BEFORE = r"仮に|もし|今後"
 # After the cue in its clause: a plan, an outlook, a denial, a report not confirmed, the future (する。).
 HEDGES_AFTER = (
     r"^(?:する|します)(?!のは)|^(?:には|に必要|に向け|のため|を前に)|^[^。]{0,20}?(?:目指|見通し|方針|予定|考え|可能性|たい|否定|との|という|検討|"
-    r"見込|必要|べき|視野|仕組み|すれば|できれば|れば|前に|とする|とされる|報道|と伝え)"
+    r"見込|必要|べき|視野|仕組み|すれば|できれば|れば|前に|とする|とされる|報道|と伝え|手続き|を得る)"
 )
 # Right after a cue, a past or perfect form: the step happened, whatever the clause goes on to say.
 # ("合意したとの報道", a report of a step, is not the step.)
 DONE_AFTER = r"^(?:した|され|していた|し[、て]|済み|を終え|を開始し)(?![^、。]{0,3}(?:との|という|と報))"
+NEGATION = r"(?!x)x"  # a Japanese cue is one word: its negation follows it (HEDGES_AFTER)
+# After a date, an attribution: the day something was announced, not the day of the step ("１１日発表した").
+ATTRIBUTION_AFTER = r"^(?:に)?(?:発表|明らかに|公表|記者会見)"
 OTHER_AGREEMENT = r"別の協定|新たな協定"
 PAST_MENTION = r"すでに|既に|これまで|以前"
 LOCATIVE_BEFORE = r"(?!x)x"  # Japanese marks a place after the name (マニラで): see the extraction
-CLAUSE_BREAKS = r"ており、|ていたが、|ているが、|したが、|され、|終え、|続け、|；"
+CLAUSE_BREAKS = r"ており、|ていたが、|ているが、|したが、|され、|終え、|続け、|始め、|開始し、|署名し、|合意し、|；"
 WITH = r"(?!x)x"  # the partner's particle follows it (英国との間で): see WITH_AFTER
 # After the last state named: the particle of a partner ("フランスとは", "英国との間で"), the subject being another.
 WITH_AFTER = r"^(?:とは|との間で|との間では|とも|と(?=[^、。]{0,12}(?:署名|締結|発効|交渉)))"
@@ -90,6 +93,7 @@ DATE_PATTERNS = [
     (r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2})月末まで", True),
     (r"(?P<rm>先月|今月)(?P<d>\d{1,2})日", False),
     (r"(?P<rm>先月|今月)", False),
+    (r"(?<![\d月])(?P<d>\d{1,2})日(?:と|から|～|〜|-)\d{1,2}日", False),
     (r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日", False),
     (r"(?:(?P<ry>昨年|去年|今年|本年|来年))?(?P<m>\d{1,2})月(?P<d>\d{1,2})日", False),
     (r"(?P<y>\d{4})年(?P<m>\d{1,2})月", False),
