@@ -2,7 +2,8 @@
 
 Starts gunicorn on production settings (plus the /bench/ baselines), the bare-WSGI limit on a second port,
 loads each endpoint from a Python client on loopback, measures the reminder sweep and notification delivery
-(bench/sweep.py) in a scratch database, and writes bench/results/<date>.json and latest.json
+(bench/sweep.py) in a scratch database, the import (bench/importing.py) and the intake's extraction and matching
+(bench/intake.py) each in its own process, and writes bench/results/<date>.json and latest.json
 (<date>-small.json and latest-small.json at BENCH_SCALE=small).
 Times are medians and ratios from this run only; nothing here asserts a time.
 """
@@ -209,14 +210,14 @@ def _sweep(env: dict[str, str], database_url: str) -> dict:
         _psql(admin, parts.password, f'DROP DATABASE IF EXISTS "{scratch}"')
 
 
-def _importing(env: dict[str, str]) -> dict:
-    """bench/importing.py: the world's workbook imported into new empty databases (dropped afterwards)."""
-    run = subprocess.run(
-        [sys.executable, "-m", "bench.importing"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
+def _child(module: str, env: dict[str, str]) -> dict:
+    """A benchmark that runs in its own process (its peak memory is its own) and prints its results as the last
+    line: bench/importing.py, the world's workbook imported into new empty databases; bench/intake.py, articles
+    through extraction and matching on the world and on a tenth of it (scratch databases, dropped afterwards)."""
+    run = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     print(run.stdout.rsplit("\n", 2)[0], flush=True)
     if run.returncode:
-        raise SystemExit("bench.importing failed")
+        raise SystemExit(f"{module} failed")
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
@@ -257,6 +258,9 @@ def _targets(ratios: dict, queries: dict, results: dict) -> dict[str, bool]:
         "sweep queries equal at both sizes": results["sweep_small"]["queries"] == results["sweep_large"]["queries"],
         # Issue #16: the import streams (its peak memory does not grow with the file).
         "import_peak_full_vs_quarter <= 1.25": ratios["import_peak_full_vs_quarter"] <= 1.25,
+        # Issue #17: one worker keeps up with the feeds, and the lookup by type and parties does not scan.
+        "intake_full >= 20 articles/s": results["intake_full"]["articles_per_second"] >= 20,
+        "intake_per_article_full_vs_small <= 1.25": ratios["intake_per_article_full_vs_small"] <= 1.25,
     }
 
 
@@ -317,8 +321,10 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     results |= _sweep(env, database_url)
-    imported = _importing(env)
+    imported = _child("bench.importing", env)
     results |= imported["import"]
+    intake = _child("bench.intake", env)
+    results |= intake["intake"]
     ratios = {
         "list_vs_limit": round(results["api_list_page50"]["median_ms"] / results["limit_list_page50"]["median_ms"], 2),
         "typical_vs_list": round(
@@ -336,6 +342,7 @@ def main() -> None:
         ),
         "list_uncached_rps_vs_floor": round(results["api_list_page50_uncached"]["rps"] / results["floor"]["rps"], 2),
         **imported["import_ratios"],
+        **intake["intake_ratios"],
         "overview_vs_list_uncached": round(
             results["page_overview_uncached"]["median_ms"] / results["api_list_page50_uncached"]["median_ms"], 2
         ),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Origin(models.TextChoices):
@@ -43,5 +44,5 @@ class Relation(models.TextChoices):
 
 class Review(models.TextChoices):
     PENDING = "pending", _("waiting for review")
-    ACCEPTED = "accepted", _("accepted")
-    REJECTED = "rejected", _("rejected")
+    ACCEPTED = "accepted", pgettext_lazy("a candidate fact's review", "accepted")
+    REJECTED = "rejected", pgettext_lazy("a candidate fact's review", "rejected")
