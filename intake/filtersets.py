@@ -1,9 +1,9 @@
 """The intake's FilterSets, shared by the review inbox and the API (one definition of every filter)."""
 
 import django_filters
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from negotiations.models import Agreement
 from parties.models import State
 from raa_tracker.api.filters import ALPHA3, SLUG, CodeFilter, StrictFilterSet
 
@@ -13,8 +13,13 @@ from .models import Candidate
 
 class CandidateFilterSet(StrictFilterSet):
     article = django_filters.NumberFilter(field_name="article_id", label=_("Article"))
-    agreement = django_filters.CharFilter(
-        field_name="agreement__slug", label=_("Agreement (slug)"), validators=[RegexValidator(SLUG)]
+    agreement = CodeFilter(
+        queryset=Agreement.objects.all(),
+        to_field_name="slug",
+        field_name="agreement__slug",
+        normalize=str.lower,
+        pattern=SLUG,
+        label=_("Agreement (slug); repeat for any of several"),
     )
     state = CodeFilter(
         queryset=State.objects.all(),

@@ -66,8 +66,11 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 class ArticleSerializer(serializers.ModelSerializer):
     candidates = CandidateSerializer(many=True, read_only=True)
-    feed: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    source = serializers.PrimaryKeyRelatedField[Any](read_only=True)  # type: ignore[assignment]  # a declared field
+    # Strings, not "uri": an article pasted without its address has none (an empty string).
+    url = serializers.CharField(read_only=True)
+    canonical_url = serializers.CharField(read_only=True)
+    feed: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    source = serializers.PrimaryKeyRelatedField[Any](read_only=True, allow_null=True)  # type: ignore[assignment]  # a declared field
 
     class Meta:
         model = Article

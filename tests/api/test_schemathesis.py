@@ -153,6 +153,7 @@ def _existing(prefix: str) -> list[str]:
                 "grouping": ["g7", "EU"],
                 "type": ["RAA", "raa"],
                 "agreement": ["japan-australia-raa", "FRANCE-JAPAN-RAA"],
+                "state": ["JPN", "aus"],
             }
         )
     return _EXISTING[prefix] or ["0"]
@@ -196,7 +197,7 @@ def _name_existing_codes(case: schemathesis.Case) -> None:
             case.query[parameter.name] = fixed if isinstance(values, list) else fixed[0]
 
 
-_CODE_FILTERS = {"party", "member", "grouping", "type", "agreement"}
+_CODE_FILTERS = {"party", "member", "grouping", "type", "agreement", "state"}
 
 
 def _drop_invalid_default_headers(case: schemathesis.Case) -> None:
