@@ -92,11 +92,15 @@ def _resolve(
     # A shape may give the same part in two alternatives (y and y2): one regular expression cannot name both y.
     year_text = groups.get("y") or groups.get("y2")
     relative_year = groups.get("ry") or groups.get("ry2")
+    if groups.get("same"):
+        return published, DAY  # "the same day": put right by find_dates, from the date named before it
     relative_day, weekday_text = groups.get("rd"), groups.get("w")
     relative_month = groups.get("rm")
     month_text, day_text = groups.get("m"), groups.get("d")
     if groups.get("first") is not None and not day_text:
         day_text = "1"  # "as February began": its first day
+    if groups.get("dec") is not None and not month_text:
+        month_text = "12"  # "Ende vergangenen Jahres": its last month
     if groups.get("h1") is not None and not month_text:
         month_text = "6"  # the end of a year's first half: 30 June
     if relative_day:
@@ -183,4 +187,20 @@ def find_dates(text: str, language: str, published: datetime.date) -> list[DateM
             groups = match.groupdict()
             yearless = bool(groups.get("m")) and not any(groups.get(name) for name in ("y", "y2", "ry", "ry2", "rm"))
             found.append(DateMention(start, end, resolved[0], resolved[1], target, text[start:end], yearless))
-    return sorted(found, key=lambda mention: mention.start)
+    found.sort(key=lambda mention: mention.start)
+    same = {
+        (start, end)
+        for pattern, _ in _patterns(language)
+        if "same" in pattern.groupindex
+        for match in pattern.finditer(matching)
+        for start, end in [match.span()]
+    }
+    kept: list[DateMention] = []
+    for mention in found:
+        if (mention.start, mention.end) in same:
+            earlier = [m for m in kept if m.precision == DAY and not m.target]
+            if not earlier:
+                continue  # "the same day" as nothing named before: no date
+            mention = DateMention(mention.start, mention.end, earlier[-1].on, DAY, False, mention.text)
+        kept.append(mention)
+    return kept

@@ -19,7 +19,12 @@ from intake.extraction.dates import DateMention, find_dates
 from intake.extraction.languages import language_data
 from intake.extraction.states import CAPITAL, StateMention, find_states
 
-STATUS_MILESTONES = {"signed": "signature", "in_force": "entry_into_force", "agreed_in_principle": "target_conclusion"}
+STATUS_MILESTONES = {
+    "signed": "signature",
+    "in_force": "entry_into_force",
+    "agreed_in_principle": "target_conclusion",
+    "round": "round",  # "Die zweite Runde soll im Juni 2026 stattfinden"
+}
 
 
 @dataclass
@@ -291,7 +296,7 @@ def extract(text: str, language: str, published: datetime.date, title: str = "")
                 used_dates.add(date.start)
                 continue
             if hedged:
-                if date is not None and cue.value in STATUS_MILESTONES:
+                if date is not None and cue.value in STATUS_MILESTONES and date.precision != "year":
                     findings += _make(
                         article, sentence, cue, finding_type, date, "milestone", STATUS_MILESTONES[cue.value]
                     )
@@ -340,9 +345,11 @@ def _future(date: DateMention | None, published: datetime.date) -> DateMention |
     moved on a year: "wird am 11. September in Kraft treten"); anything vaguer is no due date."""
     if date is None:
         return None
+    # A month is due date enough when the text gives its year ("im Juni 2026"); "im August" alone is not.
+    precise_enough = date.precision == "day" or (date.precision == "month" and not date.yearless)
     if date.yearless and not date.target and date.on <= published:
         date = date.next_year()
-    if date.target or (date.on > published and date.precision == "day"):
+    if date.target or (date.on > published and precise_enough):
         return date
     return None
 

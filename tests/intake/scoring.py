@@ -79,13 +79,8 @@ def score(language: str, folder: Path = FOLDER) -> Score:
 
 if __name__ == "__main__":
     chosen = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or LANGUAGES
-    folder = (
-        FOLDER / "validation"
-        if "--validation" in sys.argv
-        else FOLDER / "heldout"
-        if "--heldout" in sys.argv
-        else FOLDER
-    )
+    sets = {"--validation": "validation", "--heldout": "heldout", "--tuning": "tuning", "--unseen": "unseen"}
+    folder = next((FOLDER / name for flag, name in sets.items() if flag in sys.argv), FOLDER)
     for language in chosen:
         result = score(language, folder)
         print(

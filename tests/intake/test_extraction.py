@@ -11,13 +11,18 @@ from intake.extraction.engine import extract
 from intake.extraction.states import find_states
 from tests.intake.scoring import FOLDER, LANGUAGES, score
 
-# The first set, written with the rules; the second and third, written afterwards by someone who had not read
-# them, measured, then used to widen them (their READMEs give the figures before); the unseen set, written
+# The first set, written with the rules; the second, third and fourth, written afterwards by someone who had not
+# read them, measured, then used to widen them (their READMEs give the figures before); the unseen set, written
 # last, is never used to change the rules.
-SETS = {"labelled": FOLDER, "validation": FOLDER / "validation", "heldout": FOLDER / "heldout"}
+SETS = {
+    "labelled": FOLDER,
+    "validation": FOLDER / "validation",
+    "heldout": FOLDER / "heldout",
+    "tuning": FOLDER / "tuning",
+}
 # The floors hold on the first set; the later ones, whose misses widened the rules, guard what was
 # won from them.
-FLOORS = {"labelled": (0.95, 0.85), "validation": (0.95, 0.85), "heldout": (0.85, 0.85)}
+FLOORS = {"labelled": (0.95, 0.85), "validation": (0.95, 0.85), "heldout": (0.85, 0.85), "tuning": (0.85, 0.85)}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

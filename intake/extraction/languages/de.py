@@ -55,7 +55,10 @@ NOT_STATES = (
 BODIES = {r"\bBundestag\w*\b": "DEU", r"\bBundesrat\w*\b": "DEU", r"\bjapanische\w* Parlament\w*\b": "JPN"}
 
 TYPES = [
-    (r"Status von Gaststreitkräften|Gaststreitkräfte-?abkommen\w*|Visiting Forces Agreement|\bS?O?VFA\b", "VFA"),
+    (
+        r"Status von Gaststreitkräften|Gaststreitkräfte-?abkommen\w*|Visiting Forces Agreement|\bS?O?VFA\b|Truppenbesuch\w*|Besuch (?:\w+ ){1,3}Streitkräfte",
+        "VFA",
+    ),
     (r"Truppenstatut\w*|\bSOFA\b|Status of Forces Agreement|Stationierungsabkommen", "SOFA"),
     (r"gegenseitigen? Zugang\w*|Zugangsabkommen\w*|Reciprocal Access Agreement|\bRAAs?\b|Truppenzugang\w*", "RAA"),
     (
@@ -67,7 +70,7 @@ TYPES = [
         "ISA",
     ),
     (
-        r"(?:Weitergabe|Transfer|Übertragung) von Verteidigungs\w*|Rüstungstransfer\w*|Verteidigungsgüter und -technologie|Rüstungsgüter\w* und Verteidigungstechnologie|Verteidigungstechnologie\w*",
+        r"(?:Weitergabe|Transfer|Übertragung) von Verteidigungs\w*|Rüstungstransfer\w*|Verteidigungsgüter und -technologie|Rüstungsgüter\w* und Verteidigungstechnologie|Verteidigungstechnologie\w*|Rüstungskooperation\w*",
         "DEA",
     ),
     (r"Freihandelsabkommen\w*|\bFTA\b", "FTA"),
@@ -81,26 +84,35 @@ TYPES = [
 ANAPHORS = r"\b(?:Abkommen\w*|Vertr[aä]g\w*|Vereinbarung\w*|Pakt\w*|Verhandlungen|Gespräche|Text)\b"
 
 STATUS_CUES = [
-    (r"\b(?:Gespräche|Verhandlungen)\b[^.;:]{0,90}?\baufzunehmen\b", "talks_agreed"),
+    (r"\b(?:Gespräche|Verhandlungen)\b(?:[^.;:]|(?<=\d)\.){0,90}?\baufzunehmen\b", "talks_agreed"),
     (
-        r"\b(?:Aufnahme|Beginn) (?:von |der )?(?:formellen |förmlichen )?(?:Verhandlungen|Gespräche\w*)\b[^.;:]{0,160}?\b(?:vereinbart|beschlossen)\w*",
+        r"\b(?:Aufnahme|Beginn) (?:von |der )?(?:formellen |förmlichen )?(?:Verhandlungen|Gespräche\w*)\b(?:[^.;:]|(?<=\d)\.){0,160}?\b(?:vereinbart|beschlossen)\w*",
         "talks_agreed",
     ),
     (
-        r"\bvereinbart\w*,? (?:über \w+ \w+ )?zu verhandeln\b|\b(?:verständigt|geeinigt)\w*\b[^.;:]{0,40}?\bAufnahme von (?:Verhandlungen|Gesprächen)\b",
+        r"\bvereinbart\w*,?\s(?:\S+\s){0,5}?zu verhandeln\b|\b(?:verständigt|geeinigt)\w*\b(?:[^.;:]|(?<=\d)\.){0,40}?\bAufnahme von (?:Verhandlungen|Gesprächen)\b",
         "talks_agreed",
     ),
     (
-        r"\bgrundsätzliche\w* Einigung\b|\bgrundsätzlich (?:geeinigt|verständigt)\b|\bim Grundsatz geeinigt\b|\bGrundsatzeinigung\b|\bVerhandlungen\b[^.;:]{0,30}?\babgeschlossen\b(?! werden)|\bparaphiert\w*\b",
+        r"\bgrundsätzliche\w* Einigung\b|\bgrundsätzlich (?:geeinigt|verständigt)\b|\bim Grundsatz geeinigt\b|\bGrundsatzeinigung\b|\bVerhandlungen\b(?:[^.;:]|(?<=\d)\.){0,30}?\babgeschlossen\b(?! werden)|\bparaphiert\w*\b|\bauf (?:den|einen) (?:\w+ )?(?:Vertrags)?[Tt]ext\b(?:[^.;:]|(?<=\d)\.){0,80}?\b(?:geeinigt|verständigt)|\b(?:geeinigt|verständigt)\w*\b(?:[^.;:]|(?<=\d)\.){0,40}?\bauf (?:den|einen) (?:\w+ )?(?:Vertrags)?[Tt]ext\b|\bauf (?:die )?Eckpunkte\b(?:[^.;:]|(?<=\d)\.){0,60}?\b(?:verständigt|geeinigt)",
         "agreed_in_principle",
     ),
-    (r"\b(?:nehmen|nahmen)\b[^.;:]{0,60}?\b(?:Verhandlungen|Gespräche)\b[^.;:]{0,60}?\bauf\b", "negotiating"),
-    (r"\b(?:Verhandlungen|Gespräche)\b[^.;:]{0,40}?\b(?:begonnen|begannen|aufgenommen)\b", "negotiating"),
-    (r"\bverhandel[nt]\b[^.;:]{0,60}?\bseit\b|\bseit\b[^.;:]{0,40}?\bverhandel[nt]\b", "negotiating"),
-    (r"\bverhandelt über\b", "negotiating"),
-    (r"\bunterzeichnet\w*\b|\bunterschrieben\b|\bunterschrieb\b|\bbesiegelt\w*\b", "signed"),
     (
-        r"\bin Kraft (?:getreten|trat|traten|tritt|treten)\b|\bin Kraft\b|\bgilt\b[^.;:]{0,15}?\bseit\b|\bwirksam geworden\b",
+        r"\b(?:nehmen|nahmen)\b(?:[^.;:]|(?<=\d)\.){0,60}?\b(?:Verhandlungen|Gespräche)\b(?:[^.;:]|(?<=\d)\.){0,60}?\bauf\b",
+        "negotiating",
+    ),
+    (r"\b(?:Verhandlungen|Gespräche)\b(?:[^.;:]|(?<=\d)\.){0,40}?\b(?:begonnen|begannen|aufgenommen)\b", "negotiating"),
+    (
+        r"\bverhandel[nt]\b(?:[^.;:]|(?<=\d)\.){0,60}?\bseit\b|\bseit\b(?:[^.;:]|(?<=\d)\.){0,40}?\bverhandel[nt]\b",
+        "negotiating",
+    ),
+    (r"\bverhandelt über\b", "negotiating"),
+    (
+        r"\bUnterzeichnung\b(?:(?!soll|solle|sollte|werde|wird|könnte)(?:[^.;:]|(?<=\d)\.)){0,80}?\berfolg\w*|\berfolgte die Unterzeichnung\b|\bunterzeichnet\w*\b|\bunterschrieben\b|\bunterschrieb\b|\bbesiegelt\w*\b",
+        "signed",
+    ),
+    (
+        r"\bin Kraft (?:getreten|trat|traten|tritt|treten)\b|\bin Kraft\b|\bgilt\b(?:[^.;:]|(?<=\d)\.){0,15}?\bseit\b|\bwirksam geworden\b",
         "in_force",
     ),
     (r"\bausgesetzt\b|\bsuspendiert\b", "suspended"),
@@ -109,15 +121,15 @@ STATUS_CUES = [
 ]
 STEP_CUES = [
     (
-        r"\bAustausch (?:der |diplomatischer |von )?Noten\b|\bNoten (?:aus)?getauscht\b|\btauschten\b[^.;:]{0,80}?\bNoten\b",
+        r"\bAustausch (?:der |von )?(?:diplomatischen |diplomatischer )?Noten\b|\bNoten (?:aus)?getauscht\b|\btauschten\b(?:[^.;:]|(?<=\d)\.){0,80}?\bNoten\b",
         "notes_exchanged",
     ),
     (
-        r"\b(?:seine|ihre) Note\b[^.;:]{0,40}?\b(?:übergab|übergeben|übermittelt|überreicht|übermittelte|überreichte)\b|\b(?:übergab|übermittelte|überreichte)\b[^.;:]{0,40}?\b(?:seine|ihre) Note\b",
+        r"\b(?:seine|ihre) Note\b(?:[^.;:]|(?<=\d)\.){0,40}?\b(?:übergab|übergeben|übermittelt|überreicht|übermittelte|überreichte)\b|\b(?:übergab|übermittelte|überreichte)\b(?:[^.;:]|(?<=\d)\.){0,40}?\b(?:seine|ihre) Note\b",
         "notes_exchanged:one",
     ),
     (
-        r"\bzugestimmt\b|\bstimmte\w*\b[^.;:]{0,80}?\bzu\b|\bzustimmen\b|\bratifiziert\w*\b|\bRatifizierung\b|\bgebilligt\b|\bbilligte\w*\b|\bgenehmigt\b",
+        r"\bzugestimmt\b|\bstimmte\w*\b(?:[^.;:]|(?<=\d)\.){0,80}?\bzu\b|\bzustimmen\b|\bratifiziert\w*\b|\bRatifizierung\b|\bgebilligt\b|\bbilligte\w*\b|\bgenehmigt\b|\bZustimmung\b",
         "approval",
     ),
 ]
@@ -139,22 +151,23 @@ ORDINALS = {
 }
 MILESTONE_CUES = [
     (r"\babzuschließen\b|\babschließen\b|\bAbschluss\b|\babgeschlossen werden\b", "target_conclusion"),
-    (r"\bzu unterzeichnen\b|\bunterzeichnen\b", "signature"),
+    (r"\bzu unterzeichnen\b|\bunterzeichnen\b|\bUnterzeichnung\b", "signature"),
     (r"\bin Kraft (?:zu )?treten\b|\bInkrafttreten\b", "entry_into_force"),
 ]
 HEDGES_BEFORE = (
     r"\b(?:hoff\w*|will|wollen|wollte\w*|soll\w*|könnte\w*|kann|können|könne|würde\w*|müss\w*|muss|plan\w*|Ziel|"
     r"zielen|beabsichtig\w*|erwart\w*|wird|werden|vor|bevor|wenn|falls|sobald|nicht|kein\w*|weder|nie|"
-    r"dementier\w*|zurückgewiesen|zurückweisen|wonach|ohne|ob|wann|denkbar|möglich\w*|gern|Wunsch|Absicht\w*)\b"
+    r"dementier\w*|zurückgewiesen|zurückweisen|wonach|ohne|ob|wann|denkbar|möglich\w*|gern|Wunsch|Absicht\w*|"
+    r"noch (?:sei|seien|wurde|wurden|habe|haben))\b"
 )
 HEDGES_AFTER = (
     r"^\s*(?:\S+\s+){0,2}?(?:kann|könne|könnte|soll|sollen|sollte|muss|müsse|müssen|werde|werden|wird|würde)\b"
-    r"|^[^.;:]{0,50}?\b(?:noch nicht|nicht|kein\w*)\b"
+    r"|^(?:[^.;:]|(?<=\d)\.){0,50}?\b(?:noch nicht|nicht|kein\w*)\b"
 )
 # Inside a cue that spans words ("Gespräche hätten nicht begonnen"): a negation makes it no step.
 NEGATION = r"\b(?:nicht|kein\w*|nie|niemals)\b"
 # A sentence that goes on with the one before ("Zugleich vereinbarten ..."): without a date, it takes that one's.
-CONTINUES = r"^(?:Zugleich|Gleichzeitig|Dabei|Bei (?:dem|diesem) Treffen)\b"
+CONTINUES = r"^(?:Zugleich|Gleichzeitig|Dabei)\b|\b[Bb]ei (?:dem|diesem) Treffen\b|\bbei dieser Gelegenheit\b"
 # Before a date, an attribution: the day something was said, not the day of the step ("teilte am Mittwoch mit").
 ATTRIBUTION = r"\b(?:sagte|teilte|erklärte|bestätigte|berichtete|hieß es|verlautete)\b[^.;]{0,30}$"
 # An agreement other than the one the article is about: without a type named, no candidate.
@@ -168,17 +181,19 @@ DATE_PATTERNS = [
     (r"\bbis (?:zum )?Ende (?:des Jahres )?(?P<y>\d{4})\b", True),
     (r"\bbis (?:zum )?(?:Jahresende|Ende des Jahres|Ende dieses Jahres)\b|\bnoch (?:in )?diese[ms] Jahr\b", True),
     (r"\bbis (?:spätestens )?(?P<m>{MONTH}) (?P<y>\d{4})\b", True),
-    (r"\bvom (?P<d>\d{1,2})\.\s?(?:bis|[-–])\s?\d{1,2}\.\s?(?P<m>{MONTH})(?:\s(?P<y>\d{4}))?\b", False),
+    (r"\b[Vv]om (?P<d>\d{1,2})\.\s?(?:bis|[-–])\s?\d{1,2}\.\s?(?P<m>{MONTH})(?:\s(?P<y>\d{4}))?\b", False),
     (
         r"\b(?:im )?(?P<m>{MONTH}) (?P<ry>vergangenen Jahres|letzten Jahres|dieses Jahres)\b",
         False,
     ),
+    (r"\bEnde (?P<ry>vergangenen Jahres|letzten Jahres|dieses Jahres|des vergangenen Jahres)(?P<dec>)\b", False),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),
     (r"\b(?P<d>\d{1,2})\.\s?(?P<m>{MONTH})\b", False),
     (r"\b(?P<m>{MONTH})\s(?P<y>\d{4})\b", False),
     (r"\b(?:im|seit|ab|Anfang|Mitte|Ende|vom|bis) (?P<m>{MONTH})\b", False),
     (r"\b(?P<w>{WEEKDAY})(?:abend|morgen|mittag|nachmittag|vormittag)?\b", False),
     (r"\b(?P<rd>heute|gestern|vorgestern)\b", False),
+    (r"\b(?P<same>(?:noch )?am (?:selben|gleichen) Tag)\b", False),
     (r"\b(?P<rm>diesem Monat|vergangenen Monat|letzten Monat|Vormonat)\b", False),
     (
         r"\b(?P<ry>im vergangenen Jahr|im letzten Jahr|vergangenen Jahres|letzten Jahres|im Vorjahr|in diesem Jahr|dieses Jahres)\b",

@@ -65,7 +65,7 @@ HEDGES_BEFORE = (
     r"\b(?:hope[sd]?|hoping|wants?|wanted|would|could|might|may|will|shall|should|must|plans?|planned|planning|"
     r"aims?|aimed|aiming|intends?|intended|expects?|expected|seeks?|seeking|like to|needs?|has to|have to|before|"
     r"if|once|until|yet to|not|no|neither|nor|never|denied|denies|deny|without|whether|when|propose[sd]?|possible|"
-    r"cannot|can't|won't|rejected|dismissed|unless)\b"
+    r"cannot|can't|won't|rejected|dismissed|unless|rejecting|denying|dismissing|reports? that|claims? that)\b"
 )
 HEDGES_AFTER = r"^[^.;]{0,30}?\b(?:(?:is|are|was|were) (?:expected|planned|scheduled|due|likely)|yet)\b"
 # An agreement other than the one the article is about: without a type named, no candidate.
@@ -76,7 +76,7 @@ PAST_MENTION = r"\b(?:already|previously|earlier|before that|so far|in the past|
 # A capital after these is a place, not a government ("signed in Manila").
 LOCATIVE_BEFORE = r"\b(?:in|at|to|from|near|outside|via|into)\s+$"
 # Where one clause ends and the next begins, for telling whose step a cue reports.
-CLAUSE_BREAKS = r";|, (?:and|but|while|whereas|where|which|who)\b| — | – "
+CLAUSE_BREAKS = r";|, (?:and|but|while|whereas|where|which|who|as)\b| as (?:it|they|both|the two)\b| — | – "
 # The preposition of a partner: "signed with Australia and Britain".
 WITH = r"\bwith"
 # Inside a cue that spans words ("talks had not begun"): a negation makes it no step.
@@ -104,6 +104,7 @@ DATE_PATTERNS = [
     (r"\b(?:in|since|during|from|until|of|last) (?:early |late |mid-)?(?P<m>{MONTH})\b", False),
     (r"\b(?P<w>{WEEKDAY})\b", False),
     (r"\b(?P<rd>today|yesterday)\b", False),
+    (r"\b(?P<same>(?:on )?the same day|that same day)\b", False),
     (r"\b(?P<rm>this month|last month)\b", False),
     (r"\b(?:in|since|during|from|until|by|of) (?:the year )?(?P<y>(?:19|20)\d{2})\b", False),
     (r"\b(?P<ry>last year|this year)\b", False),

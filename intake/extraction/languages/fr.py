@@ -170,6 +170,7 @@ DATE_PATTERNS = [
     (r"\b(?:en|depuis|début|fin|mi-|courant) (?P<m>{MONTH})\b", False),
     (r"\b(?P<w>{WEEKDAY})(?: dernier)?\b", False),
     (r"(?P<rd>aujourd'hui|hier|avant-hier)", False),
+    (r"\b(?P<same>le même jour|ce jour-là)\b", False),
     (r"\b(?P<rm>ce mois-ci|le mois dernier|le mois passé)\b", False),
     (r"\b(?P<ry>l'an dernier|l'année dernière|cette année|l'an passé)\b", False),
     (r"\b(?:en|depuis|dès|de|à partir de) (?P<y>(?:19|20)\d{2})\b", False),

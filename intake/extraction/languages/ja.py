@@ -102,6 +102,7 @@ DATE_PATTERNS = [
     (r"(?<![\d月])(?P<d>\d{1,2})日(?!間|後|前|以内|付|\d)", False),
     (r"(?P<w>{WEEKDAY})", False),
     (r"(?P<rd>本日|今日|きょう|昨日|きのう)", False),
+    (r"(?P<same>同日)", False),
     (r"(?P<y>\d{4})年(?![\d度])", False),
     (r"(?P<ry>昨年|去年|今年|本年)(?![\d月])", False),
 ]
