@@ -83,6 +83,30 @@ def test_the_seed_article_yields_the_talks_and_the_earlier_signatures() -> None:
             assert finding.status == "talks_agreed", finding
 
 
+@pytest.mark.django_db
+def test_the_seed_article_corroborates_the_seeded_record(analyst: object) -> None:
+    """Submitted as an analyst would, the report's facts are those the record already holds, as of its date."""
+    from intake.choices import Relation
+    from intake.services import article_submit
+
+    path = _seed_article()
+    if path is None:
+        pytest.skip("the seed article (shared/docs/000_90ac1f9ae7119c16.txt) is not beside this checkout")
+    article, _ = article_submit(
+        actor=analyst, text=path.read_text(encoding="utf-8"), published_on=datetime.date(2024, 5, 3), publisher="Seed"
+    )
+    found = {
+        (tuple(sorted(c.parties.values_list("alpha3", flat=True))), c.status): c
+        for c in article.candidates.filter(kind="status")
+    }
+    talks = found[(("FRA", "JPN"), "talks_agreed")]
+    assert talks.relation == Relation.CORROBORATES and talks.matched_event.effective_on == datetime.date(2024, 5, 2)
+    for partner in ("AUS", "GBR"):
+        signed = found[(tuple(sorted((partner, "JPN"))), "signed")]
+        assert signed.relation == Relation.CORROBORATES and signed.agreement is not None
+    assert not article.candidates.filter(parties__alpha3="FRA", kind="status").exclude(status="talks_agreed")
+
+
 @pytest.mark.parametrize(
     ("text", "language", "codes"),
     [
