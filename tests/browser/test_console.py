@@ -4,6 +4,7 @@ A CSP violation, a missing favicon or a broken asset shows up in the browser's c
 pages are loaded in a real browser and everything it reports is collected and listed in one failure message.
 """
 
+import datetime
 import re
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from intake.services import article_submit
 from negotiations.models import Milestone, NegotiationRound
 
 from .conftest import make_user, sign_in
@@ -82,6 +84,9 @@ PAGES = [
     Visit("/import/", persona="analyst", status=403),
     Visit("/reports/?status=all", persona="analyst"),
     Visit(f"/agreements/{FOREIGN_TO_FRANCE}/status/", persona="official-fr", status=403),
+    Visit("/intake/"),
+    Visit("/intake/?review=rejected&kind=status", persona="official-jp"),
+    Visit("/intake/articles/new/", persona="analyst"),
     Visit("/admin/", persona="admin"),
     Visit("/admin/negotiations/agreement/", persona="admin"),
     Visit("/admin/negotiations/agreement/add/", persona="admin"),
@@ -94,6 +99,8 @@ NOT_PAGES = {
     "calendar-reset": "POST only: a button on /watches/",
     "watch-toggle": "POST only: the watch button on an agreement's page",
     "watch-remove": "POST only: a button on /watches/",
+    "watch-news": "POST only: a button on /watches/",
+    "intake-candidate-decide": "POST only: the accept and reject forms of the inbox and an article's page",
     "milestone-done": "POST only: a button on an agreement's page",
     "agreement-confirm": "POST only: the “still accurate as of today” form on an agreement's page",
     "report-resolve": "POST only: the dismiss and mark-corrected forms on /reports/",
@@ -117,7 +124,11 @@ RUNTIME_SHAPES = [
     "/unsubscribe/token/",
     f"/agreements/{JP_ROUNDS}/rounds/1/",
     f"/agreements/{JP_AGREEMENT}/milestones/1/",
+    "/intake/articles/1/",
+    "/intake/candidates/1/",
 ]
+# Written for these tests (no publication's words): a fact of the seeded record, for the intake's pages.
+INTAKE_TEXT = "Australia and Japan signed a reciprocal access agreement in January 2022."
 
 
 class Problems:
@@ -226,7 +237,13 @@ def runtime_pages() -> list[Visit]:
     a_milestone = Milestone.objects.filter(agreement__slug=JP_AGREEMENT).order_by("pk").first()
     analyst = get_user_model().objects.get(username="analyst")
     token = signing.dumps({"u": analyst.pk, "a": None}, salt="unsubscribe")
+    article, _ = article_submit(
+        actor=analyst, text=INTAKE_TEXT, published_on=datetime.date(2024, 1, 10), publisher="Example Daily"
+    )
+    candidate = article.candidates.order_by("pk").first()
     return [
+        Visit(f"/intake/articles/{article.pk}/", persona="analyst"),
+        Visit(f"/intake/candidates/{candidate.pk}/", persona="official-jp"),
         Visit(f"/unsubscribe/{token}/"),
         Visit(f"/agreements/{JP_ROUNDS}/rounds/{a_round.pk}/", persona="official-jp"),
         Visit(f"/agreements/{JP_AGREEMENT}/milestones/{a_milestone.pk}/", persona="official-jp"),
